@@ -1,0 +1,68 @@
+/**
+ * `modloader` command dispatcher. Each command group lives in its own file and exports a
+ * `run(argv, io)` returning the exit code; this file only routes and prints the top-level help.
+ */
+import { stderr, stdout } from 'node:process';
+
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export const processIO: CliIO = {
+  out: (text) => void stdout.write(text.endsWith('\n') ? text : `${text}\n`),
+  err: (text) => void stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+};
+
+export const HELP = `Usage: modloader <command> [options]
+
+Service
+  serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT]
+                                  start the management service (defaults: ./modules, ./config,
+                                  127.0.0.1, 8088; or MODLOADER_MODULES, MODLOADER_CONFIG,
+                                  MODLOADER_HOST, MODLOADER_PORT)
+
+Manifests (the proposal's 'make all' and 'make check')
+  manifest generate <src-dir> [--out DIR] [--checksum md5|sha256]
+                                  write one manifest per module source
+  manifest check <dir>            lint manifests: schema, checksums, unresolved uses, cycles
+
+Remote (drive a running service, like Asterisk's CLI; --url URL --token TOKEN, or
+MODLOADER_URL and MODLOADER_TOKEN)
+  module show [like PATTERN]      list modules
+  module load NAME                load a module (the admin becomes a user)
+  module unload [-f] NAME         release the admin's use; -f: firm unload
+  module reload NAME              run the module's reload()
+  events [--events a,b] [--module GLOB] [--since SEQ]
+                                  print the event stream
+
+  --help                          this text
+`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve-command.js')).run,
+  manifest: async () => (await import('./manifest-command.js')).run,
+  module: async () => (await import('./remote-command.js')).runModule,
+  events: async () => (await import('./remote-command.js')).runEvents,
+};
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    io.err(`modloader: unknown command '${command}'\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await load())(rest, io);
+  } catch (err) {
+    io.err(`modloader ${command}: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

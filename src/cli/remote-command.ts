@@ -1,0 +1,13 @@
+import type { CliIO } from './main.js';
+
+/** Placeholder until this command group lands. */
+export async function runModule(_argv: string[], io: CliIO): Promise<number> {
+  io.err('not implemented yet');
+  return 1;
+}
+
+/** Placeholder until this command group lands. */
+export async function runEvents(_argv: string[], io: CliIO): Promise<number> {
+  io.err('not implemented yet');
+  return 1;
+}

@@ -1,0 +1,46 @@
+/**
+ * A module's "binary": the `<name>.js`, `.mjs` or `.cjs` file in the module directory (SPEC 2),
+ * and its checksum. Names are validated before they get here; nothing else becomes a path.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isModuleName } from '../core/names.js';
+
+/** Binary suffixes in the order they are looked for. */
+export const BINARY_SUFFIXES = ['.js', '.mjs', '.cjs'] as const;
+
+/**
+ * The path of module `name`'s binary in `dir`, or null when there is none.
+ * Throws when `name` is not a module name (so no request can steer a path).
+ */
+export async function findBinary(dir: string, name: string): Promise<string | null> {
+  if (!isModuleName(name)) throw new Error(`not a module name: ${JSON.stringify(name)}`);
+  for (const suffix of BINARY_SUFFIXES) {
+    const path = join(dir, name + suffix);
+    try {
+      await access(path);
+      return path;
+    } catch {
+      // try the next suffix
+    }
+  }
+  return null;
+}
+
+/** Hex digest of a file, streamed (no whole-file buffering). */
+export function fileChecksum(path: string, algorithm: 'md5' | 'sha256'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash(algorithm);
+    createReadStream(path)
+      .on('error', reject)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/** A manifest checksum string for a digest: md5 bare, sha256 prefixed (SPEC 3). */
+export function formatChecksum(algorithm: 'md5' | 'sha256', digest: string): string {
+  return algorithm === 'sha256' ? `sha256:${digest}` : digest;
+}

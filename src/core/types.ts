@@ -84,6 +84,8 @@ export interface OpResult {
   pending?: UserInfo[] | undefined;
   /** For addUser: the user made. */
   user?: UserInfo | undefined;
+  /** Startup and config reload: loads that failed without failing the whole operation. */
+  failures?: Array<{ module: string; code: string; message: string }> | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

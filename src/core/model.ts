@@ -1,0 +1,113 @@
+/**
+ * The loader's internal records. Only the core mutates them, and only inside an operation
+ * (or, for the few atomic additions a running module makes through its ctx, synchronously).
+ */
+import type { Manifest } from './manifest.js';
+import type { Origin } from './policy.js';
+import type { ModuleContext, ModuleExports, ModuleState, UserInfo, UserKind } from './types.js';
+
+/** A user record: the public {@link UserInfo} plus what only the core may see. */
+export interface UserRecord extends UserInfo {
+  /** Called by a firm unload; should end the use and release the user. */
+  dispose?: (() => void | Promise<void>) | undefined;
+}
+
+/** A dependency as declared (manifest, modules.conf [uses], extconfig.conf, extensions.conf). */
+export interface DeclaredDependency {
+  type: string;
+  name: string;
+  /** `manifest` or the config file and line. */
+  origin: Origin | { file: 'manifest'; line?: undefined };
+  /** The kind of user the dependent's reference will be. */
+  userKind: Extract<UserKind, 'module' | 'config' | 'dialplan'>;
+  /** The user's holder: the dependent's name, `modules.conf:12`, `dialplan:ctx,exten,prio`. */
+  holder: string;
+  /** Dialplan applications that nothing provides are reported, not fatal (SPEC 5). */
+  optional: boolean;
+}
+
+/** A declared dependency bound to the provider it resolved to when the dependent loaded. */
+export interface BoundDependency extends DeclaredDependency {
+  provider: string;
+  /** The user the dependent holds on the provider for it. */
+  userId: string;
+}
+
+/** A runtime registration in the API registry (ctx.register). */
+export interface Registration {
+  type: string;
+  name: string;
+  priority: number;
+  module: string;
+  impl: unknown;
+}
+
+/** The running instance of a module (SPEC 2 "instance"). */
+export interface Instance {
+  readonly abort: AbortController;
+  readonly timers: Set<ReturnType<typeof setTimeout>>;
+  readonly intervals: Set<ReturnType<typeof setInterval>>;
+  readonly registrations: Registration[];
+  /** False once the instance is stopped or its load failed; the ctx then refuses to act. */
+  alive: boolean;
+  /** The ctx handed to the module's hooks. */
+  ctx?: ModuleContext | undefined;
+}
+
+export interface ModuleEntry {
+  readonly name: string;
+  /** The manifest now on disk (a rescan may replace it while the module runs). */
+  manifest: Manifest;
+  /** The manifest the running instance was loaded with. */
+  loadedManifest: Manifest | null;
+  /** Checksum of the binary on disk at the last scan (null: no binary; undefined: unknown). */
+  diskChecksum: string | null | undefined;
+  state: ModuleState;
+  /** Why the last load failed or was declined. */
+  reason: string | null;
+  lib: ModuleExports | null;
+  /** The manifest checksum the imported lib was verified against. */
+  libChecksum: string | null;
+  /** ctx.blockUnload() was called: the lib stays loaded after stop (SPEC 6.7). */
+  blocked: boolean;
+  instance: Instance | null;
+  /** Users holding this module, by id, in the order they were added. */
+  readonly users: Map<string, UserRecord>;
+  /** Users this module holds on others, by id (its dependencies, ctx.use, ctx.addUser). */
+  readonly holds: Set<string>;
+  /** Dependencies bound at load (stable providers, SPEC 6.13); null while not running. */
+  bound: BoundDependency[] | null;
+  /** Position in the global load sequence; reverse order is the unload order. */
+  loadSeq: number;
+  /** Firm-unload requests not yet satisfied: user ids. */
+  readonly pending: Set<string>;
+  /** The manifest disappeared while the module ran; the entry goes when it stops. */
+  removed: boolean;
+}
+
+export function newEntry(manifest: Manifest, diskChecksum: string | null | undefined): ModuleEntry {
+  return {
+    name: manifest.name,
+    manifest,
+    loadedManifest: null,
+    diskChecksum,
+    state: 'available',
+    reason: null,
+    lib: null,
+    libChecksum: null,
+    blocked: false,
+    instance: null,
+    users: new Map(),
+    holds: new Set(),
+    bound: null,
+    loadSeq: 0,
+    pending: new Set(),
+    removed: false,
+  };
+}
+
+/** The public view of a user record (without its callback). */
+export function userInfo(user: UserRecord): UserInfo {
+  const { dispose: _dispose, ...info } = user;
+  return info;
+}

@@ -1,0 +1,221 @@
+/**
+ * Read models: what the loader's reads return (SPEC 9 shapes), built from the records without
+ * changing them. Kept apart from loader.ts so the operations stay readable.
+ */
+import type { DependencyDeclarations } from './dependencies.js';
+import { LoaderError } from './errors.js';
+import type { ProviderIndex } from './graph/providers.js';
+import { checksumDigest } from './manifest.js';
+import { userInfo, type ModuleEntry, type UserRecord } from './model.js';
+import { resolveDependency, type PlanningView } from './plan-load.js';
+import { isActive } from './state.js';
+import type {
+  DependencyInfo,
+  Graph,
+  GraphEdge,
+  ModuleDetail,
+  ModuleState,
+  ModuleSummary,
+  ProviderInfo,
+  UserInfo,
+  UserKind,
+  WhyChain,
+} from './types.js';
+
+export interface ViewSources {
+  modules: Map<string, ModuleEntry>;
+  users: Map<string, UserRecord>;
+  registry: Map<string, Array<{ module: string; priority: number }>>;
+  index: () => ProviderIndex;
+  declarations: () => DependencyDeclarations;
+  planning: PlanningView;
+  banned: (name: string) => boolean;
+}
+
+/** At most this many chains are returned by why(); a wide graph could otherwise explode. */
+export const WHY_LIMIT = 1000;
+
+const ROOT_KINDS = new Set<UserKind>(['admin', 'external', 'channel', 'dialplan']);
+
+export class Views {
+  constructor(private readonly src: ViewSources) {}
+
+  summary(entry: ModuleEntry): ModuleSummary {
+    return {
+      name: entry.name,
+      description: entry.manifest.description ?? null,
+      support_level: entry.manifest.support_level ?? null,
+      state: entry.state,
+      use_count: entry.users.size,
+      lib_loaded: entry.lib !== null,
+      blocked: entry.blocked,
+    };
+  }
+
+  /** `like` matches a case-insensitive substring of the name, as Asterisk's `module show like`. */
+  list(filter?: { like?: string; state?: ModuleState }): ModuleSummary[] {
+    const like = filter?.like?.toLowerCase();
+    const out: ModuleSummary[] = [];
+    for (const entry of this.src.modules.values()) {
+      if (like !== undefined && !entry.name.toLowerCase().includes(like)) continue;
+      if (filter?.state !== undefined && entry.state !== filter.state) continue;
+      out.push(this.summary(entry));
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  detail(entry: ModuleEntry): ModuleDetail {
+    const users = [...entry.users.values()].map(userInfo);
+    const dependents = new Set<string>();
+    for (const user of entry.users.values()) {
+      if ((user.kind === 'module' || user.kind === 'config' || user.kind === 'dialplan') && user.owner !== undefined) {
+        dependents.add(user.owner);
+      }
+    }
+    const registered = new Set(entry.instance?.registrations.map((r) => `${r.type}\u0000${r.name}`) ?? []);
+    const provides = entry.manifest.provides.map((p) => ({
+      type: p.type,
+      name: p.name,
+      priority: p.priority,
+      registered: registered.has(`${p.type}\u0000${p.name}`),
+    }));
+    for (const reg of entry.instance?.registrations ?? []) {
+      if (!entry.manifest.provides.some((p) => p.type === reg.type && p.name === reg.name)) {
+        provides.push({ type: reg.type, name: reg.name, priority: reg.priority, registered: true });
+      }
+    }
+    const digest = checksumDigest(entry.manifest.checksum);
+    return {
+      ...this.summary(entry),
+      manifest: entry.manifest,
+      users,
+      dependencies: this.dependencies(entry),
+      dependents: [...dependents].sort(),
+      provides,
+      checksum_ok: entry.diskChecksum === undefined ? null : entry.diskChecksum === digest,
+      stale:
+        isActive(entry.state) &&
+        entry.libChecksum !== null &&
+        entry.diskChecksum !== undefined &&
+        entry.diskChecksum !== checksumDigest(entry.libChecksum),
+      pending: [...entry.pending].map((id) => this.src.users.get(id)).filter((u): u is UserRecord => !!u).map(userInfo),
+      reason: entry.reason,
+    };
+  }
+
+  /** Bound providers while the module runs (6.13); otherwise what the deps resolve to now. */
+  dependencies(entry: ModuleEntry): DependencyInfo[] {
+    if (entry.bound) {
+      return entry.bound.map((b) => ({ type: b.type, name: b.name, provider: b.provider, origin: b.origin, user_kind: b.userKind }));
+    }
+    return this.src
+      .declarations()
+      .of(entry.manifest)
+      .map((dep) => {
+        const resolved = resolveDependency(this.src.planning, dep);
+        return {
+          type: dep.type,
+          name: dep.name,
+          provider: 'provider' in resolved ? resolved.provider : null,
+          origin: dep.origin,
+          user_kind: dep.userKind,
+        };
+      });
+  }
+
+  users(filter?: { kind?: UserKind; holder?: string; module?: string }): UserInfo[] {
+    const out: UserInfo[] = [];
+    for (const user of this.src.users.values()) {
+      if (filter?.kind !== undefined && user.kind !== filter.kind) continue;
+      if (filter?.holder !== undefined && user.holder !== filter.holder) continue;
+      if (filter?.module !== undefined && user.module !== filter.module) continue;
+      out.push(userInfo(user));
+    }
+    return out;
+  }
+
+  providers(filter?: { type?: string; name?: string }): ProviderInfo[] {
+    const out: ProviderInfo[] = [];
+    const seen = new Set<string>();
+    const registeredBy = (type: string, name: string, module: string): boolean =>
+      this.src.registry.get(`${type}\u0000${name}`)?.some((r) => r.module === module) ?? false;
+    for (const { type, name, candidates } of this.src.index().entries()) {
+      if (filter?.type !== undefined && type !== filter.type) continue;
+      if (filter?.name !== undefined && name !== filter.name) continue;
+      const best = candidates.find((c) => !this.src.banned(c.module) && this.src.modules.has(c.module));
+      for (const c of candidates) {
+        seen.add(`${type}\u0000${name}\u0000${c.module}`);
+        out.push({ type, name, module: c.module, priority: c.priority, active: c === best, registered: registeredBy(type, name, c.module) });
+      }
+    }
+    for (const [key, regs] of this.src.registry) {
+      const [type, name] = key.split('\u0000') as [string, string];
+      if (filter?.type !== undefined && type !== filter.type) continue;
+      if (filter?.name !== undefined && name !== filter.name) continue;
+      regs.forEach((r, i) => {
+        if (seen.has(`${key}\u0000${r.module}`)) return;
+        out.push({ type, name, module: r.module, priority: r.priority, active: i === 0, registered: true });
+      });
+    }
+    return out.sort(
+      (a, b) =>
+        cmp(a.type, b.type) || cmp(a.name, b.name) || Number(b.active) - Number(a.active) || b.priority - a.priority || cmp(a.module, b.module),
+    );
+  }
+
+  graph(): Graph {
+    const nodes: Graph['nodes'] = [];
+    const edges: GraphEdge[] = [];
+    for (const entry of this.src.modules.values()) {
+      nodes.push({ name: entry.name, state: entry.state });
+      for (const dep of this.dependencies(entry)) {
+        if (dep.provider === null) continue;
+        edges.push({ from: entry.name, to: dep.provider, type: dep.type, name: dep.name, kind: 'uses', user_kind: dep.user_kind });
+      }
+      for (const ref of entry.manifest.canuse) {
+        const resolved = resolveDependency(this.src.planning, {
+          type: ref.type,
+          name: ref.name,
+          origin: { file: 'manifest' },
+          userKind: 'module',
+          holder: entry.name,
+          optional: true,
+        });
+        if ('provider' in resolved) {
+          edges.push({ from: entry.name, to: resolved.provider, type: ref.type, name: ref.name, kind: 'canuse', user_kind: 'module' });
+        }
+      }
+    }
+    return { nodes, edges };
+  }
+
+  /**
+   * SPEC 6.12: every chain of users from a root (admin, external hold, channel, dialplan step)
+   * down to `target`. Walks users upward through the modules that hold module and config
+   * users; at most {@link WHY_LIMIT} chains.
+   */
+  why(target: ModuleEntry): WhyChain[] {
+    if (!this.src.modules.has(target.name)) throw new LoaderError('unknown_module', `no module named ${target.name}`);
+    const chains: WhyChain[] = [];
+    // Each frame: a module and the path from it down to the target.
+    const stack: Array<{ entry: ModuleEntry; path: string[] }> = [{ entry: target, path: [target.name] }];
+    while (stack.length > 0 && chains.length < WHY_LIMIT) {
+      const { entry, path } = stack.pop()!;
+      const users = [...entry.users.values()];
+      for (let i = users.length - 1; i >= 0; i--) {
+        const user = users[i]!;
+        if (ROOT_KINDS.has(user.kind) || user.owner === undefined || user.owner === entry.name) {
+          chains.push({ root: userInfo(user), path });
+          continue;
+        }
+        const owner = this.src.modules.get(user.owner);
+        if (owner && !path.includes(owner.name)) stack.push({ entry: owner, path: [owner.name, ...path] });
+      }
+    }
+    return chains.reverse();
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,26 @@
+/**
+ * Errors of the Node.js module host, each with a stable code (callers and tests branch on the
+ * code, never on the message).
+ */
+
+export const HOST_ERROR_CODES = {
+  invalid_name: 'The name is not a module name',
+  no_binary: 'The module directory has no binary (.js, .mjs or .cjs) for the module',
+  import_failed: "The module's binary could not be imported (syntax error, a throw at top level, …)",
+  invalid_exports: 'The module does not export a load function (or exports a hook that is not a function)',
+} as const;
+
+export type HostErrorCode = keyof typeof HOST_ERROR_CODES;
+
+export class HostError extends Error {
+  override readonly name = 'HostError';
+  constructor(
+    readonly code: HostErrorCode,
+    /** The module the error is about. */
+    readonly module: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The service's {@link LoaderHost}: modules are files in a module directory, config files are
+ * files in a config directory, module logs are pino child loggers.
+ */
+import type { Logger } from 'pino';
+import { isModuleName } from '../core/names.js';
+import type { LoaderHost } from '../core/types.js';
+import { readConfFile } from '../conf/read-conf-file.js';
+import { fileChecksum, findBinary } from './binary.js';
+import { HostError } from './host-error.js';
+import { importBinary } from './import-binary.js';
+
+export interface NodeHostOptions {
+  /** Where `<name>.js` / `.mjs` / `.cjs` binaries live. */
+  modulesDir: string;
+  /** Where `ctx.config(file)` reads from. */
+  configDir: string;
+  logger: Logger;
+}
+
+/**
+ * A host over real directories. `checksum` and `importLib` throw {@link HostError}
+ * (`invalid_name`, `no_binary`, `import_failed`, `invalid_exports`); `readConfig` throws
+ * `ConfError` (`invalid_file_name` for anything but a bare `*.conf` name, or a syntax error
+ * naming file and line) and resolves null when the file is absent.
+ */
+export function createNodeHost(options: NodeHostOptions): LoaderHost {
+  const { modulesDir, configDir, logger } = options;
+
+  async function binaryOf(name: string): Promise<string> {
+    if (!isModuleName(name)) throw new HostError('invalid_name', name, `${JSON.stringify(name)} is not a module name`);
+    const path = await findBinary(modulesDir, name);
+    if (path === null) throw new HostError('no_binary', name, `module ${name}: no ${name}.js, ${name}.mjs or ${name}.cjs in ${modulesDir}`);
+    return path;
+  }
+
+  return {
+    async checksum(name, algorithm) {
+      return fileChecksum(await binaryOf(name), algorithm);
+    },
+    async importLib(name) {
+      return importBinary(name, await binaryOf(name));
+    },
+    readConfig(file) {
+      return readConfFile(configDir, file);
+    },
+    moduleLog(name) {
+      return logger.child({ module: name });
+    },
+    now() {
+      return Date.now();
+    },
+  };
+}

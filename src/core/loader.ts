@@ -26,8 +26,8 @@ import { EventBus, type EventContext } from './event-bus.js';
 import { rankModules } from './graph/order.js';
 import { ProviderIndex } from './graph/providers.js';
 import { checksumAlgorithm, checksumDigest, type Manifest } from './manifest.js';
-import { newEntry, userInfo, type BoundDependency, type ModuleEntry, type UserRecord } from './model.js';
-import { planLoad, type LoadPlan, type PlanningView, type Resolution } from './plan-load.js';
+import { newEntry, userInfo, type BoundDependency, type DeclaredDependency, type ModuleEntry, type UserRecord } from './model.js';
+import { declaredAt, planLoad, resolveDependency, type LoadPlan, type PlanningView, type Resolution } from './plan-load.js';
 import type { Policy } from './policy.js';
 import { OperationQueue } from './queue.js';
 import { createContext, createInstance, describeError, endInstance, runHook, type ContextServices } from './runtime.js';
@@ -399,8 +399,10 @@ export class Loader implements LoaderApi {
           this.releaseUserRecord(user, op);
         }
       }
+      this.dropUndeclaredDependencies(op);
       await this.settle(op, new Set(), new Set());
       const failures: NonNullable<OpResult['failures']> = [];
+      await this.bindNewlyDeclaredDependencies(op, failures);
       for (const [name, reason] of wanted) {
         if (this.bannedNames.has(name)) continue;
         const entry = this.modules.get(name);
@@ -414,6 +416,115 @@ export class Loader implements LoaderApi {
       }
       return { op: op.op, plan: op.steps, dry_run: false, ...(failures.length > 0 ? { failures } : {}) };
     });
+  }
+
+  /**
+   * Config reload, part 1: a running module keeps its manifest dependencies (bound at load,
+   * 6.13), but dependencies the admin declared in config files follow the files. Those no
+   * longer declared are released here; what that leaves unused stops in the next settle.
+   */
+  private dropUndeclaredDependencies(op: Op): void {
+    for (const entry of this.modules.values()) {
+      if (!isActive(entry.state) || !entry.bound) continue;
+      const declared = new Set(this.declarations.of(entry.loadedManifest ?? entry.manifest).map(dependencyKey));
+      const keep: BoundDependency[] = [];
+      for (const bound of entry.bound) {
+        if (bound.userKind === 'module' || declared.has(dependencyKey(bound))) keep.push(bound);
+      }
+      const kept = new Set(keep.map((b) => b.userId));
+      for (const bound of entry.bound) {
+        const user = this.usersById.get(bound.userId);
+        if (!kept.has(bound.userId) && user) {
+          op.steps.push({ module: user.module, action: 'release_user', user: { id: user.id, kind: user.kind, holder: user.holder } });
+          this.releaseUserRecord(user, op);
+        }
+      }
+      entry.bound = keep;
+    }
+  }
+
+  /**
+   * Config reload, part 2: dependencies newly declared in config files for running modules
+   * (a new `[uses]` line, a new dialplan step) are loaded and held now, unless that would
+   * close a cycle through running modules; failures are reported, not fatal.
+   */
+  private async bindNewlyDeclaredDependencies(op: Op, failures: NonNullable<OpResult['failures']>): Promise<void> {
+    const running = [...this.modules.values()].filter((e) => e.state === 'running' && e.bound).sort((a, b) => a.loadSeq - b.loadSeq);
+    for (const entry of running) {
+      if (entry.state !== 'running' || !entry.bound) continue;
+      const bound = new Set(entry.bound.map(dependencyKey));
+      for (const dep of this.declarations.of(entry.loadedManifest ?? entry.manifest)) {
+        if (dep.userKind === 'module' || bound.has(dependencyKey(dep))) continue;
+        bound.add(dependencyKey(dep));
+        try {
+          await this.bindDependency(entry, dep, op);
+        } catch (err) {
+          if (!isLoaderError(err)) throw err;
+          failures.push({ module: entry.name, code: err.code, message: err.message });
+        }
+      }
+    }
+  }
+
+  private async bindDependency(entry: ModuleEntry, dep: DeclaredDependency, op: Op): Promise<void> {
+    const resolved = resolveDependency(this.planningView(), dep);
+    if (!('provider' in resolved)) {
+      if (dep.optional) {
+        this.emit('dialplan_unresolved', entry.name, op, {
+          app: dep.name,
+          holder: dep.holder,
+          origin: { file: dep.origin.file, line: dep.origin.line ?? 0 },
+        });
+        return;
+      }
+      throw new LoaderError('unresolved_dependency', `nothing provides ${dep.type}=${dep.name} (needed by ${entry.name})`, {
+        missing: [{ type: dep.type, name: dep.name, needed_by: entry.name, declared_in: declaredAt(dep) }],
+      });
+    }
+    const provider = resolved.provider;
+    if (this.reaches(provider, entry.name)) {
+      throw new LoaderError('dependency_cycle', `${entry.name} -> ${provider} would close a cycle through running modules`, {
+        cycle: [entry.name, provider, entry.name],
+        edges: [{ from: entry.name, to: provider, uses: `${dep.type}=${dep.name}`, declared_in: declaredAt(dep) }],
+      });
+    }
+    const plan = planLoad(this.planningView(), [provider]);
+    for (const m of plan.order) op.steps.push({ module: m, action: 'load' });
+    await this.executeLoad(plan, op);
+    const user = this.addUserRecord(
+      {
+        kind: dep.userKind,
+        holder: dep.holder,
+        module: provider,
+        owner: entry.name,
+        origin: dep.origin.line === undefined ? undefined : { file: dep.origin.file, line: dep.origin.line },
+        reason: `${dep.type}=${dep.name}`,
+      },
+      op,
+    );
+    entry.holds.add(user.id);
+    entry.bound?.push({ ...dep, provider, userId: user.id });
+  }
+
+  /** Whether `from` depends, directly or not, on `to` (bound deps when running, declared otherwise). */
+  private reaches(from: string, to: string): boolean {
+    const seen = new Set<string>();
+    const stack = [from];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (name === to) return true;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const entry = this.modules.get(name);
+      if (!entry) continue;
+      if (entry.bound) for (const b of entry.bound) stack.push(b.provider);
+      else
+        for (const dep of this.declarations.of(entry.manifest)) {
+          const r = resolveDependency(this.planningView(), dep);
+          if ('provider' in r) stack.push(r.provider);
+        }
+    }
+    return false;
   }
 
   // ===========================================================================================
@@ -1070,6 +1181,10 @@ export class Loader implements LoaderApi {
       },
     );
   }
+}
+
+function dependencyKey(dep: DeclaredDependency): string {
+  return `${dep.userKind}\u0000${dep.holder}\u0000${dep.type}\u0000${dep.name}`;
 }
 
 function isPolicyReason(reason: string | undefined): boolean {

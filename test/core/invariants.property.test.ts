@@ -158,9 +158,11 @@ async function run(s: Scenario): Promise<void> {
       }
       case 'policy': {
         const policy = loader.policy();
+        const other = name((op.module + 1) % s.specs.length);
         return loader.setPolicy({
           ...policy,
           load: op.flag ? [{ name: name(op.module), file: 'modules.conf', line: 20 }] : [],
+          uses: op.flag ? [] : [{ module: name(op.module), type: 'module', name: other, file: 'modules.conf', line: 21 }],
         });
       }
     }

@@ -134,6 +134,40 @@ describe('config reload (setPolicy)', () => {
   });
 });
 
+describe('config reload of admin-declared dependencies', () => {
+  it('binds a new [uses] line of a running module at once and releases a dropped one', async () => {
+    const w = world(pbxSpecs, { load: entries('modules.conf', 'chan_sip') });
+    await w.loader.startup();
+    const uses = [{ module: 'chan_sip', type: 'module', name: 'cdr_custom', file: 'modules.conf', line: 12 }];
+    await w.loader.setPolicy({ ...w.loader.policy(), uses });
+    expect(w.loader.get('cdr_custom').users).toMatchObject([{ kind: 'config', holder: 'modules.conf:12', owner: 'chan_sip' }]);
+    await w.loader.setPolicy({ ...w.loader.policy(), uses: [] });
+    expect(w.loader.get('cdr_custom').state).toBe('available');
+    expect(w.loader.get('chan_sip').state).toBe('running');
+    expect(checkInvariants(w.loader)).toEqual([]);
+  });
+
+  it('follows the dialplan: new steps hold their application, removed steps let it go', async () => {
+    const w = world(pbxSpecs, { load: entries('modules.conf', 'pbx_config'), dialplan: [step('test', 's', '1', 'Gosub', 2)] });
+    await w.loader.startup();
+    await w.loader.setPolicy({ ...w.loader.policy(), dialplan: [step('test', 's', '1', 'Dial', 2)] });
+    expect(w.loader.get('app_stack').state).toBe('available');
+    expect(w.loader.get('app_dial').users).toMatchObject([{ kind: 'dialplan', holder: 'dialplan:test,s,1' }]);
+  });
+
+  it('refuses a new dependency that would close a cycle through running modules, keeping everything running', async () => {
+    const w = world([{ name: 'a', uses: ['b'] }, { name: 'b' }], { load: entries('modules.conf', 'a') });
+    await w.loader.startup();
+    const result = await w.loader.setPolicy({
+      ...w.loader.policy(),
+      uses: [{ module: 'b', type: 'module', name: 'a', file: 'modules.conf', line: 3 }],
+    });
+    expect(result.failures).toMatchObject([{ module: 'b', code: 'dependency_cycle' }]);
+    expect(w.running()).toEqual(['a', 'b']);
+    expect(checkInvariants(w.loader)).toEqual([]);
+  });
+});
+
 describe('why (6.12)', () => {
   it('gives every chain of users from a root down to the module', async () => {
     const w = world(pbxSpecs, {

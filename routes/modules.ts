@@ -1,0 +1,100 @@
+/** `/modules…`: list, inspect, load, unload (soft and firm), reload, why (SPEC 9). */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { answers } from '../src/http/answers.js';
+import { OPTIONAL_BODY } from '../src/http/docs/openapi-options.js';
+import { ModuleNameParams, OpResultSchema } from '../src/http/schemas/common.js';
+import {
+  LoadBody,
+  ModuleDetailSchema,
+  ModuleListQuery,
+  ModuleListSchema,
+  UnloadBody,
+  WhySchema,
+} from '../src/http/schemas/modules.js';
+import type { RouteOptions } from './index.js';
+
+export const moduleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
+  const { loader } = context;
+
+  app.get('/modules', {
+    config: { role: 'read' },
+    schema: {
+      tags: ['modules'],
+      summary: 'List modules',
+      querystring: ModuleListQuery,
+      response: answers({ 200: ModuleListSchema }),
+    },
+    handler: async (request) => ({ modules: loader.list(request.query) }),
+  });
+
+  app.get('/modules/:name', {
+    config: { role: 'read' },
+    schema: {
+      tags: ['modules'],
+      summary: 'One module: state, users, dependencies, dependents, provides, pending',
+      params: ModuleNameParams,
+      response: answers({ 200: ModuleDetailSchema }, [404]),
+    },
+    handler: async (request) => loader.get(request.params.name),
+  });
+
+  app.post('/modules/:name/load', {
+    config: { role: 'operate' },
+    schema: {
+      tags: ['modules'],
+      summary: 'Load a module: the admin becomes a user of it, its dependencies load first (`module load`)',
+      params: ModuleNameParams,
+      body: LoadBody,
+      [OPTIONAL_BODY]: true,
+      response: answers({ 200: OpResultSchema }, [404, 409, 413]),
+    },
+    handler: async (request) =>
+      loader.load(request.params.name, { cause: request.id, dryRun: request.body?.dry_run }),
+  });
+
+  app.post('/modules/:name/unload', {
+    config: { role: 'operate', adminWhen: (body) => (body as { force?: boolean } | undefined)?.force === true },
+    schema: {
+      tags: ['modules'],
+      summary: "Unload a module: release the admin's use (`module unload`), or with force every user (`module unload -f`)",
+      description: 'A soft unload needs the operate role; `force` (firm unload) needs admin.',
+      params: ModuleNameParams,
+      body: UnloadBody,
+      [OPTIONAL_BODY]: true,
+      'x-admin-when': 'force',
+      response: answers({ 200: OpResultSchema }, [404, 409, 413]),
+    },
+    handler: async (request) =>
+      loader.unload(request.params.name, {
+        cause: request.id,
+        force: request.body?.force,
+        timeoutMs: request.body?.timeout_ms,
+        dryRun: request.body?.dry_run,
+      }),
+  });
+
+  app.post('/modules/:name/reload', {
+    config: { role: 'operate' },
+    schema: {
+      tags: ['modules'],
+      summary: "Run the module's reload() (`module reload`)",
+      params: ModuleNameParams,
+      body: LoadBody,
+      [OPTIONAL_BODY]: true,
+      response: answers({ 200: OpResultSchema }, [404, 409, 413]),
+    },
+    handler: async (request) =>
+      loader.reload(request.params.name, { cause: request.id, dryRun: request.body?.dry_run }),
+  });
+
+  app.get('/modules/:name/why', {
+    config: { role: 'read' },
+    schema: {
+      tags: ['modules'],
+      summary: 'What keeps the module running: chains of users from a root down to it',
+      params: ModuleNameParams,
+      response: answers({ 200: WhySchema }, [404]),
+    },
+    handler: async (request) => ({ module: request.params.name, chains: loader.why(request.params.name) }),
+  });
+};

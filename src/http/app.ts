@@ -1,0 +1,63 @@
+/**
+ * Builds the management service's fastify app: zod validation and serialization, request ids,
+ * the access guard, problem+json errors, the OpenAPI document and its UI, the websocket
+ * support and every route. Building never listens (server.ts does) and never touches the
+ * loader (the routes do, per request).
+ */
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { registerRoutes } from '../../routes/index.js';
+import { installGuard } from './auth/guard.js';
+import type { ServiceContext } from './context.js';
+import { swaggerOptions } from './docs/openapi-options.js';
+import { HttpProblem, sendProblem, toProblem } from './problem.js';
+import { REQUEST_ID_HEADER, requestId } from './request-id.js';
+
+export interface AppOptions {
+  /** A pino logger (see logger.ts); none by default. */
+  logger?: FastifyBaseLogger | undefined;
+  /** Largest request body accepted, in bytes (default 1 MiB); larger is 413 payload_too_large. */
+  bodyLimit?: number | undefined;
+  /** How long a closing event stream waits for the peer before dropping it (default 5 s). */
+  closeGraceMs?: number | undefined;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export async function buildApp(context: ServiceContext, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    genReqId: requestId,
+    requestIdHeader: false,
+    requestIdLogLabel: 'req_id',
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    maxParamLength: 2048,
+    return503OnClosing: true,
+    frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  installGuard(app, context.tokens);
+
+  app.setErrorHandler((err, request, reply) => {
+    const problem = toProblem(err, request);
+    if (problem.status >= 500) request.log.error({ err }, 'request failed');
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, toProblem(new HttpProblem('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request)),
+  );
+
+  await app.register(fastifySwagger, swaggerOptions);
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json' }, logLevel: 'warn' });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+  await app.register(registerRoutes, { context, closeGraceMs: options.closeGraceMs ?? 5000 });
+  return app;
+}

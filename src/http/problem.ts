@@ -1,0 +1,132 @@
+/**
+ * Errors as problem+json (RFC 9457). One table maps each stable code to its HTTP status
+ * (SPEC 9); {@link toProblem} turns anything a route or fastify throws into a problem with a
+ * code, so every error answer has the same shape.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { ERROR_CODES, type ErrorCode, isLoaderError } from '../core/errors.js';
+import type { Problem } from './schemas/problem.js';
+import { HTTP_ONLY_CODES } from './schemas/problem.js';
+
+export type ProblemCode = ErrorCode | (typeof HTTP_ONLY_CODES)[number];
+
+/** SPEC 9: the status of every code. */
+export const STATUS_BY_CODE: Record<ProblemCode, number> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  unknown_module: 404,
+  user_not_found: 404,
+  not_found: 404,
+  in_use: 409,
+  neverload: 409,
+  dependency_cycle: 409,
+  unresolved_dependency: 409,
+  checksum_mismatch: 409,
+  load_failed: 409,
+  lib_blocked: 409,
+  payload_too_large: 413,
+  manifest_invalid: 422,
+  internal_error: 500,
+};
+
+const TITLES: Record<ProblemCode, string> = {
+  ...ERROR_CODES,
+  not_found: 'No such route',
+  internal_error: 'The service failed to answer',
+};
+
+/**
+ * An error raised by the HTTP layer with a code and, rarely, a status other than the code's
+ * (415 and 426 are `invalid_request` with a more precise status).
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    message: string = TITLES[code],
+    readonly details: Record<string, unknown> = {},
+    readonly status: number = STATUS_BY_CODE[code],
+  ) {
+    super(message);
+  }
+}
+
+interface Classified {
+  code: ProblemCode;
+  status: number;
+  detail: string;
+  details: Record<string, unknown>;
+}
+
+/** Fastify's own errors, by their `code`. */
+const FASTIFY_CODES: Record<string, { code: ProblemCode; status?: number }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'invalid_request', status: 415 },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_request' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request' },
+  FST_ERR_BAD_URL: { code: 'invalid_request' },
+  FST_ERR_ASYNC_CONSTRAINT: { code: 'invalid_request' },
+};
+
+function classify(err: unknown): Classified {
+  if (isLoaderError(err)) {
+    return { code: err.code, status: STATUS_BY_CODE[err.code], detail: err.message, details: err.details };
+  }
+  if (err instanceof HttpProblem) {
+    return { code: err.code, status: err.status, detail: err.message, details: err.details };
+  }
+  const fe = err as Partial<FastifyError> & { validationContext?: string };
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = fe.validationContext ?? 'request';
+    const fields = err.validation.map((v) => ({
+      in: where,
+      path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+      message: v.message,
+    }));
+    return {
+      code: 'invalid_request',
+      status: 400,
+      detail: fields.map((f) => `${f.in}${f.path ? `.${f.path}` : ''}: ${f.message}`).join('; '),
+      details: { fields },
+    };
+  }
+  if (typeof fe.code === 'string' && FASTIFY_CODES[fe.code]) {
+    const known = FASTIFY_CODES[fe.code]!;
+    return {
+      code: known.code,
+      status: known.status ?? STATUS_BY_CODE[known.code],
+      detail: fe.message ?? TITLES[known.code],
+      details: {},
+    };
+  }
+  if (err instanceof Error && isResponseSerializationError(err as never)) {
+    return { code: 'internal_error', status: 500, detail: 'the answer did not match its schema', details: {} };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { code: 'invalid_request', status: fe.statusCode, detail: fe.message ?? 'invalid request', details: {} };
+  }
+  return { code: 'internal_error', status: 500, detail: 'the service failed to answer; see its log', details: {} };
+}
+
+/** The problem+json body for `err` answering `request`. */
+export function toProblem(err: unknown, request: Pick<FastifyRequest, 'id' | 'url'>): Problem {
+  const c = classify(err);
+  return {
+    ...c.details,
+    type: `urn:modloader:problem:${c.code}`,
+    title: TITLES[c.code],
+    status: c.status,
+    detail: c.detail,
+    code: c.code,
+    instance: request.url.split('?')[0] ?? request.url,
+    request_id: String(request.id),
+  };
+}
+
+/** Sends `problem` as application/problem+json. */
+export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="modloader"');
+  return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(problem);
+}

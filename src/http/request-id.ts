@@ -1,0 +1,18 @@
+/**
+ * Request ids: a sane incoming `X-Request-Id` is kept (so a caller can follow its request
+ * through logs and events), anything else gets a fresh id. The id is passed to the loader as
+ * the operation's `cause`, logged with every line of the request, and returned in the
+ * `X-Request-Id` header.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Fastify's `genReqId`. */
+export function requestId(req: IncomingMessage): string {
+  const incoming = req.headers[REQUEST_ID_HEADER];
+  if (typeof incoming === 'string' && SANE.test(incoming)) return incoming;
+  return `req-${randomBytes(6).toString('hex')}`;
+}

@@ -3,8 +3,9 @@
  * noload, neverload) and `[uses]` (admin-declared dependencies with `type=` switches).
  */
 import { parseModuleName } from '../core/names.js';
-import type { Origin, Policy, PolicyModuleEntry, PolicyUse } from '../core/policy.js';
+import type { Origin, Policy, PolicyUse } from '../core/policy.js';
 import type { ConfigFile } from '../core/types.js';
+import { REF_NAME_PATTERN, REF_TYPE_PATTERN } from '../manifest/schema.js';
 import { ConfError } from './conf-error.js';
 
 type Entry = ConfigFile['sections'][number]['entries'][number];
@@ -16,10 +17,6 @@ export type ModulesConfPolicy = Pick<Policy, 'autoload' | 'require' | 'preload' 
 const TRUE_VALUES = new Set(['yes', 'true', 'y', 't', '1', 'on']);
 const FALSE_VALUES = new Set(['no', 'false', 'n', 'f', '0', 'off']);
 
-/** A `type=` value of `[uses]` (SPEC 3's type syntax). */
-export const USE_TYPE_PATTERN = /^[a-z][a-z0-9_]*$/;
-/** A non-module provider name in `[uses]`: `Gosub`, `GLOBAL`, `timer`, `sqlite3`, … */
-export const PROVIDER_NAME_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 type ListKey = 'require' | 'preload' | 'load' | 'noload' | 'neverload';
 const LIST_KEYS: Record<string, ListKey[]> = {
@@ -33,10 +30,10 @@ const LIST_KEYS: Record<string, ListKey[]> = {
 
 /**
  * Reads a parsed modules.conf. Keys are matched case-insensitively, module names lose their
- * `.so`/`.js`/`.mjs`/`.cjs`. A `load`/`preload` of a module that is also `neverload` is dropped
- * from the result with a warning on its line (neverload beats load); a `require` of one is kept,
- * with a warning, so that startup fails as SPEC 5 says. Never throws: every entry it cannot use
- * becomes a {@link ConfError} and is skipped.
+ * `.so`/`.js`/`.mjs`/`.cjs`; `[uses]` types and names follow the manifest's rules. A `load`,
+ * `preload` or `require` of a module that is also `neverload` is kept and warned about on its
+ * line (see {@link applyNeverload}). Never throws: every entry it cannot use becomes a
+ * {@link ConfError} and is skipped.
  */
 export function readModulesConf(file: ConfigFile): { policy: ModulesConfPolicy; errors: ConfError[] } {
   const policy: ModulesConfPolicy = { autoload: false, require: [], preload: [], load: [], noload: [], neverload: [], uses: [], warnings: [] };
@@ -81,7 +78,7 @@ function readUsesSection(file: string, entries: Entry[], policy: ModulesConfPoli
   for (const entry of entries) {
     if (entry.key.toLowerCase() === 'type') {
       const value = entry.value.toLowerCase();
-      type = USE_TYPE_PATTERN.test(value) ? value : null;
+      type = REF_TYPE_PATTERN.test(value) ? value : null;
       if (type === null) errors.push(new ConfError('invalid_type', file, entry.line, `type=${entry.value} is not a type; the lines up to the next type= are skipped`));
       continue;
     }
@@ -91,7 +88,7 @@ function readUsesSection(file: string, entries: Entry[], policy: ModulesConfPoli
       errors.push(new ConfError('invalid_module_name', file, entry.line, `'${entry.key}' (the dependent) is not a module name`));
       continue;
     }
-    const name = type === 'module' ? parseModuleName(entry.value) : PROVIDER_NAME_PATTERN.test(entry.value) ? entry.value : undefined;
+    const name = type === 'module' ? parseModuleName(entry.value) : REF_NAME_PATTERN.test(entry.value) ? entry.value : undefined;
     if (name === undefined) {
       const code = type === 'module' ? 'invalid_module_name' : 'invalid_name';
       errors.push(new ConfError(code, file, entry.line, `${entry.key}=${entry.value}: '${entry.value}' is not a valid ${type} name`));
@@ -102,30 +99,25 @@ function readUsesSection(file: string, entries: Entry[], policy: ModulesConfPoli
   }
 }
 
-/** SPEC 5: neverload beats load (and preload); require of a banned module is kept to fail startup. */
+/**
+ * SPEC 5: neverload beats load. Every `load`, `preload` or `require` of a banned module gets a
+ * warning on its line; the entries stay in the policy, so that the loader can refuse each one
+ * where it happens (a `neverload_refused` event for load/preload, a failed startup for require).
+ */
 function applyNeverload(file: string, policy: ModulesConfPolicy): void {
   const banned = new Map<string, Origin>();
   for (const entry of policy.neverload) if (!banned.has(entry.name)) banned.set(entry.name, entry);
-  const beaten = (key: 'load' | 'preload') => (entry: PolicyModuleEntry): boolean => {
-    const ban = banned.get(entry.name);
-    if (!ban) return true;
-    policy.warnings.push({
-      file,
-      line: entry.line,
-      message: `${key}=${entry.name} is ignored: neverload=${entry.name} (${ban.file}:${ban.line}) beats it`,
-    });
-    return false;
-  };
-  policy.load = policy.load.filter(beaten('load'));
-  policy.preload = policy.preload.filter(beaten('preload'));
-  for (const entry of policy.require) {
-    const ban = banned.get(entry.name);
-    if (ban) {
-      policy.warnings.push({
-        file,
-        line: entry.line,
-        message: `require=${entry.name} names a module banned by neverload (${ban.file}:${ban.line}): startup will fail`,
-      });
+  const lists = [
+    ['preload', policy.preload, 'is ignored'],
+    ['load', policy.load, 'is ignored'],
+    ['require', policy.require, 'will fail startup'],
+  ] as const;
+  for (const [key, list, outcome] of lists) {
+    for (const entry of list) {
+      const ban = banned.get(entry.name);
+      if (!ban) continue;
+      policy.warnings.push({ file, line: entry.line, message: `${key}=${entry.name} ${outcome}: neverload=${entry.name} (${ban.file}:${ban.line}) beats it` });
     }
   }
+  policy.warnings.sort((a, b) => a.line - b.line);
 }

@@ -45,7 +45,7 @@ describe('buildPolicy from modules.conf', () => {
         ...emptyPolicy(),
         autoload: false,
         require: [{ name: 'chan_sip', ...m(3) }],
-        load: [],
+        load: [{ name: 'app_system', ...m(4) }],
         neverload: [
           { name: 'app_system', ...m(7) },
           { name: 'func_shell', ...m(8) },
@@ -65,11 +65,11 @@ describe('buildPolicy from modules.conf', () => {
     });
   });
 
-  it('lets neverload beat load and preload, warning on the beaten line', () => {
+  it('warns on every load and preload that neverload beats, keeping them for the loader to refuse', () => {
     const { policy, errors } = modules('[modules]\nload=a\npreload=a\nload=b\nneverload=a\n');
     expect(errors).toEqual([]);
-    expect(policy.load.map((entry) => entry.name)).toEqual(['b']);
-    expect(policy.preload).toEqual([]);
+    expect(policy.load.map((entry) => entry.name)).toEqual(['a', 'b']);
+    expect(policy.preload.map((entry) => entry.name)).toEqual(['a']);
     expect(policy.warnings.map((warning) => warning.line)).toEqual([2, 3]);
   });
 

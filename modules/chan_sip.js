@@ -109,6 +109,8 @@ export async function reload(ctx) {
 }
 
 export function unload(ctx) {
+  // res_http_websocket still runs here: chan_sip lets go of its dependencies after unload().
+  state?.websocket?.removeProtocol('sip');
   ctx.log.info('SIP channel driver stopped');
   state = null;
 }

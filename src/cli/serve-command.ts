@@ -1,7 +1,65 @@
+/**
+ * `modloader serve` (SPEC 8): read the settings once, compose the service, listen, and on
+ * SIGTERM/SIGINT shut down gracefully and exit 0. Exit 2 for bad settings; 1 when startup
+ * fails (a `require`d module that cannot load is named with its reason) or the address is
+ * refused (not loopback without tokens) or taken.
+ */
+import { createLogger } from '../http/logger.js';
+import { closeOnSignals, listen } from '../http/server.js';
+import { createService, type Service } from '../http/service.js';
+import { readServeSettings, SettingsError } from '../http/settings.js';
 import type { CliIO } from './main.js';
 
-/** Placeholder until this command group lands. */
-export async function run(_argv: string[], io: CliIO): Promise<number> {
-  io.err('not implemented yet');
-  return 1;
+export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL]
+
+  --modules DIR      module directory (MODLOADER_MODULES; default: the checkout's modules/)
+  --config DIR       config directory with modules.conf, extensions.conf, extconfig.conf,
+                     tokens.conf (MODLOADER_CONFIG; default: the checkout's config/)
+  --host HOST        address to listen on (MODLOADER_HOST; default 127.0.0.1). Any address
+                     other than loopback needs clients in tokens.conf.
+  --port PORT        port (MODLOADER_PORT; default 8088)
+  --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (MODLOADER_LOG_LEVEL; default info)
+
+Also MODLOADER_HISTORY (events kept for since=, default 10000) and MODLOADER_LOAD_TIMEOUT_MS
+(default 10000). Logs are JSON lines on stdout, pretty on a terminal.
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(SERVE_HELP);
+    return 0;
+  }
+  let settings;
+  try {
+    settings = readServeSettings(argv, process.env);
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    io.err(`modloader serve: ${err.message}\n\n${SERVE_HELP}`);
+    return 2;
+  }
+
+  const logger = createLogger({ level: settings.log_level });
+  let service: Service;
+  try {
+    service = await createService({ settings, logger, processMetrics: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    logger.fatal({ err }, message);
+    io.err(`modloader serve: ${message}`);
+    return 1;
+  }
+
+  try {
+    const { url } = await listen(service, settings);
+    logger.info({ url, modules: settings.modules, config: settings.config, tokens: service.tokens.size }, `listening on ${url}`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    logger.fatal({ err }, message);
+    io.err(`modloader serve: ${message}`);
+    await service.close();
+    return 1;
+  }
+
+  await closeOnSignals(service, logger);
+  return 0;
 }

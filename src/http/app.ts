@@ -7,7 +7,7 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerRoutes } from '../../routes/index.js';
 import { installGuard } from './auth/guard.js';
@@ -32,9 +32,10 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     genReqId: requestId,
     requestIdHeader: false,
-    requestIdLogLabel: 'req_id',
+    logController: new LogController({ requestIdLogLabel: 'req_id' }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
-    maxParamLength: 2048,
+    // Long enough that an overlong module name is answered 400 by validation, not 404.
+    routerOptions: { maxParamLength: 2048 },
     return503OnClosing: true,
     frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
   });

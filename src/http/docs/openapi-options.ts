@@ -6,15 +6,29 @@
  */
 import type { SwaggerOptions } from '@fastify/swagger';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
+import { STATUS_BY_CODE } from '../problem.js';
 import { apiRegistry } from '../schemas/registry.js';
 
 export const API_VERSION = '1.0.0';
 
-/** Operations that also answer text, by path and method. */
-const TEXT_ALTERNATIVES: Record<string, { method: string; type: string; when: string }> = {
+/** Operations that answer text, by path and method: besides JSON (`when`), or only. */
+const TEXT_ANSWERS: Record<string, { method: string; type: string; when?: string }> = {
   '/manifests/{name}': { method: 'get', type: 'text/plain', when: 'with `Accept: text/plain`: the manifest as INI text' },
   '/graph': { method: 'get', type: 'text/vnd.graphviz', when: 'with `?format=dot`: Graphviz DOT' },
+  '/metrics': { method: 'get', type: 'text/plain; version=0.0.4' },
 };
+
+const SUCCESS_TEXT: Record<string, string> = { '101': 'Switching Protocols', '200': 'OK', '201': 'Created' };
+
+/** Error statuses described by the codes they carry (the status table of problem.ts). */
+function errorDescription(status: string): string {
+  const codes = Object.entries(STATUS_BY_CODE)
+    .filter(([, s]) => String(s) === status)
+    .map(([code]) => `\`${code}\``);
+  if (status === '415') codes.push('`invalid_request` (unsupported media type)');
+  if (status === '426') codes.push('`invalid_request` (not a websocket upgrade)');
+  return `Problem: ${codes.join(', ')}`;
+}
 
 /** Route schemas mark an optional body with this extension; it is removed from the document. */
 export const OPTIONAL_BODY = 'x-optional-body';
@@ -24,8 +38,53 @@ type Operation = {
   responses?: Record<string, { content?: Record<string, unknown>; description?: string }>;
   [key: string]: unknown;
 };
-type OpenApiDocument = { paths?: Record<string, Record<string, Operation>>; [key: string]: unknown };
+type OpenApiDocument = {
+  paths?: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, Record<string, unknown>>; [key: string]: unknown };
+  [key: string]: unknown;
+};
 
+const COMPONENT = '#/components/schemas/';
+
+/** Every component id `value` refers to. */
+function refsIn(value: unknown, out: Set<string>): void {
+  if (Array.isArray(value)) for (const v of value) refsIn(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === '$ref' && typeof v === 'string' && v.startsWith(COMPONENT)) out.add(v.slice(COMPONENT.length));
+      else refsIn(v, out);
+    }
+  }
+}
+
+/** Keeps only the component schemas the paths reach, without `$schema`/`$id` noise, sorted. */
+function pruneComponents(document: OpenApiDocument): void {
+  const all = document.components?.schemas;
+  if (!all) return;
+  const reached = new Set<string>();
+  const fromPaths = new Set<string>();
+  refsIn(document.paths, fromPaths);
+  const queue = [...fromPaths];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (reached.has(id) || !all[id]) continue;
+    reached.add(id);
+    const next = new Set<string>();
+    refsIn(all[id], next);
+    queue.push(...next);
+  }
+  const kept: Record<string, Record<string, unknown>> = {};
+  for (const id of [...reached].sort()) {
+    const { $schema: _schema, $id: _id, ...body } = all[id]!;
+    kept[id] = body;
+  }
+  document.components!.schemas = kept;
+}
+
+/**
+ * Finishes the generated document: optional bodies, text alternatives, and only the component
+ * schemas the operations use.
+ */
 export function finishOpenApi<T extends OpenApiDocument>(document: T): T {
   for (const [path, methods] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(methods)) {
@@ -33,14 +92,25 @@ export function finishOpenApi<T extends OpenApiDocument>(document: T): T {
         if (operation.requestBody) operation.requestBody.required = false;
         delete operation[OPTIONAL_BODY];
       }
-      const alternative = TEXT_ALTERNATIVES[path];
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        if (Number(status) >= 400) {
+          response.description = errorDescription(status);
+          const json = response.content?.['application/json'];
+          if (json) response.content = { 'application/problem+json': json };
+        } else {
+          response.description = SUCCESS_TEXT[status] ?? response.description;
+        }
+      }
+      const text = TEXT_ANSWERS[path];
       const ok = operation.responses?.['200'];
-      if (alternative && alternative.method === method && ok) {
-        ok.content = { ...ok.content, [alternative.type]: { schema: { type: 'string' } } };
-        ok.description = `${ok.description ?? 'OK'}; ${alternative.when}`;
+      if (text && text.method === method && ok) {
+        const textContent = { [text.type]: { schema: { type: 'string' } } };
+        ok.content = text.when ? { ...ok.content, ...textContent } : textContent;
+        if (text.when) ok.description = `OK; ${text.when}`;
       }
     }
   }
+  pruneComponents(document);
   return document;
 }
 

@@ -1,0 +1,108 @@
+/**
+ * `modloader serve` settings (SPEC 8): flags beat environment variables beat defaults, and the
+ * result is validated once with zod into a typed object. Defaults: the checkout's `modules/`
+ * and `config/`, 127.0.0.1, port 8088 (Asterisk's HTTP port).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const ServeSettingsSchema = z.strictObject({
+  modules: z.string().min(1),
+  config: z.string().min(1),
+  host: z.string().min(1).max(255),
+  port: z.coerce.number().int().min(0).max(65535),
+  log_level: z.enum(LOG_LEVELS),
+  /** Events `since=` can replay. */
+  history: z.coerce.number().int().min(1).max(1_000_000),
+  /** How long a module's load(), unload(), reload() or import may take. */
+  load_timeout_ms: z.coerce.number().int().min(1).max(600_000),
+});
+
+export type ServeSettings = z.output<typeof ServeSettingsSchema>;
+
+/** Environment variables and the settings they set. */
+export const ENVIRONMENT: Record<string, keyof ServeSettings> = {
+  MODLOADER_MODULES: 'modules',
+  MODLOADER_CONFIG: 'config',
+  MODLOADER_HOST: 'host',
+  MODLOADER_PORT: 'port',
+  MODLOADER_LOG_LEVEL: 'log_level',
+  MODLOADER_HISTORY: 'history',
+  MODLOADER_LOAD_TIMEOUT_MS: 'load_timeout_ms',
+};
+
+/** The directory of the checkout (the nearest package.json named modloader above this file). */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'package.json');
+    if (existsSync(candidate) && (JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === 'modloader') return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+}
+
+export class SettingsError extends Error {}
+
+/**
+ * Reads the settings from `argv` (the words after `serve`) and `env`. Throws
+ * {@link SettingsError} naming the flag or variable that is wrong.
+ */
+export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEnv): ServeSettings {
+  let flags: Record<string, string | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        modules: { type: 'string' },
+        config: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'log-level': { type: 'string' },
+      },
+    }).values as Record<string, string | undefined>;
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
+  const root = packageRoot();
+  const raw: Record<string, unknown> = {
+    modules: join(root, 'modules'),
+    config: join(root, 'config'),
+    host: '127.0.0.1',
+    port: '8088',
+    log_level: 'info',
+    history: '10000',
+    load_timeout_ms: '10000',
+  };
+  const source: Record<string, string> = {};
+  for (const [variable, key] of Object.entries(ENVIRONMENT)) {
+    const value = env[variable];
+    if (value !== undefined && value !== '') {
+      raw[key] = value;
+      source[key] = variable;
+    }
+  }
+  for (const [flag, value] of Object.entries(flags)) {
+    if (value === undefined) continue;
+    const key = flag.replace('-', '_');
+    raw[key] = value;
+    source[key] = `--${flag}`;
+  }
+  const parsed = ServeSettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]);
+      return `${source[key] ?? key}: ${issue.message}`;
+    });
+    throw new SettingsError(problems.join('; '));
+  }
+  return { ...parsed.data, modules: resolve(parsed.data.modules), config: resolve(parsed.data.config) };
+}

@@ -1,0 +1,39 @@
+/**
+ * A real service over sample dirs, optionally listening on a free loopback port, always
+ * closed by the test that made it.
+ */
+import { createService, type Service, type ServiceOptions } from '../../../src/http/service.js';
+import { listen } from '../../../src/http/server.js';
+import { sampleDirs, type SampleDirOptions, type SampleDirs } from './sample-dirs.js';
+
+export interface TestService extends Service {
+  dirs: SampleDirs;
+  /** `http://127.0.0.1:<port>` when listening. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface TestServiceOptions extends SampleDirOptions, Partial<Omit<ServiceOptions, 'settings'>> {
+  listen?: boolean;
+  history?: number;
+}
+
+export async function startService(options: TestServiceOptions = {}): Promise<TestService> {
+  const dirs = await sampleDirs(options);
+  const service = await createService({
+    heartbeatMs: 0,
+    ...options,
+    settings: { modules: dirs.modules, config: dirs.config, host: '127.0.0.1', history: options.history ?? 10_000, load_timeout_ms: 5_000 },
+  });
+  let url = '';
+  if (options.listen) url = (await listen(service, { host: '127.0.0.1', port: 0 })).url;
+  return {
+    ...service,
+    dirs,
+    url,
+    async stop() {
+      await service.close();
+      await dirs.remove();
+    },
+  };
+}

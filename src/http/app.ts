@@ -23,6 +23,11 @@ export interface AppOptions {
   bodyLimit?: number | undefined;
   /** How long a closing event stream waits for the peer before dropping it (default 5 s). */
   closeGraceMs?: number | undefined;
+  /**
+   * Runs when `app.close()` starts: new requests are already answered 503, the event streams
+   * are still open (so they see what this does), in-flight requests may still be running.
+   */
+  beforeClose?: (() => Promise<void>) | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -55,6 +60,9 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, toProblem(new HttpProblem('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request)),
   );
+
+  const { beforeClose } = options;
+  if (beforeClose) app.addHook('preClose', async () => beforeClose());
 
   await app.register(fastifySwagger, swaggerOptions);
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json' }, logLevel: 'warn' });

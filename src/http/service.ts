@@ -44,7 +44,10 @@ export interface Service {
   hub: EventHub;
   tokens: TokenStore;
   metrics: Metrics;
-  /** Stops answering (in-flight requests finish), unloads everything, ends the event streams. */
+  /**
+   * Stops taking requests (503), unloads everything in reverse order, ends the event streams,
+   * lets in-flight requests finish and closes the server. Idempotent.
+   */
   close(): Promise<void>;
 }
 
@@ -134,7 +137,16 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     manifestText: writeManifest,
   };
 
-  const app = await buildApp(context, { ...options, logger });
+  // Closing: new requests get 503, then everything unloads in reverse order while the event
+  // streams still watch, then the streams end with `cut_off` (shutdown) and the server closes.
+  const app = await buildApp(context, {
+    ...options,
+    logger,
+    beforeClose: async () => {
+      await loader.shutdown({ cause: 'shutdown' });
+      hub.close();
+    },
+  });
   let closing: Promise<void> | undefined;
   return {
     app,
@@ -145,8 +157,11 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     close() {
       closing ??= (async () => {
         await app.close();
-        await loader.shutdown({ cause: 'shutdown' });
-        hub.close();
+        // A request that was in flight when closing began may have queued a load after the
+        // shutdown; nothing may keep running once closed.
+        if (loader.list({ state: 'running' }).length > 0) {
+          await loader.shutdown({ cause: 'shutdown' });
+        }
       })();
       return closing;
     },

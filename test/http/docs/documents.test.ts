@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVENT_NAMES } from '../../../src/core/types.js';
+import { DOCUMENT_FILES, documentText, generateDocuments } from '../../../src/http/docs/documents.js';
+import { packageRoot } from '../../../src/http/settings.js';
+
+const documents = await generateDocuments();
+const openapi = documents.openapi as { paths: Record<string, Record<string, { security?: unknown }>> };
+const asyncapi = documents.asyncapi as { channels: { events: { messages: Record<string, unknown> } } };
+
+/** SPEC 9's table, as method and OpenAPI path. */
+const SPEC_ROUTES = [
+  'get /modules',
+  'get /modules/{name}',
+  'post /modules/{name}/load',
+  'post /modules/{name}/unload',
+  'post /modules/{name}/reload',
+  'get /modules/{name}/why',
+  'get /modules/{name}/users',
+  'post /modules/{name}/users',
+  'get /users',
+  'delete /users/{id}',
+  'get /manifests',
+  'get /manifests/{name}',
+  'post /manifests/rescan',
+  'post /manifests/check',
+  'get /providers',
+  'get /graph',
+  'get /config',
+  'post /config/reload',
+  'get /events',
+  'get /health',
+];
+
+describe('the committed documents', () => {
+  for (const key of ['openapi', 'asyncapi'] as const) {
+    it(`openapi/${DOCUMENT_FILES[key]} is what the code generates (run \`npm run openapi\` when this fails)`, async () => {
+      const committed = await readFile(join(packageRoot(), 'openapi', DOCUMENT_FILES[key]), 'utf8');
+      expect(committed).toBe(documentText(documents[key]));
+    });
+  }
+});
+
+describe('the OpenAPI document', () => {
+  it('documents every route of SPEC 9', () => {
+    const documented = Object.entries(openapi.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m} ${path}`));
+    expect(documented).toEqual(expect.arrayContaining(SPEC_ROUTES));
+  });
+
+  it('states the role of every operation except the public liveness check', () => {
+    for (const [path, methods] of Object.entries(openapi.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        if (path === '/health') expect(operation.security).toBeUndefined();
+        else expect(operation.security, `${method} ${path}`).toEqual([{ bearer: [expect.stringMatching(/^(read|operate|admin)$/)] }]);
+      }
+    }
+  });
+});
+
+describe('the AsyncAPI document', () => {
+  it('has a message for every loader event and every control message of the stream', () => {
+    expect(Object.keys(asyncapi.channels.events.messages)).toEqual([...EVENT_NAMES, 'live', 'gap', 'heartbeat', 'cut_off']);
+  });
+});

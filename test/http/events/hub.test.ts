@@ -1,0 +1,127 @@
+/**
+ * The hub's fan-out rules, over a recording sink (an EventSink that keeps what it is given and
+ * reports a buffered size the test sets). The real websocket is exercised in the stream tests.
+ */
+import { describe, expect, it } from 'vitest';
+import type { LoaderEvent } from '../../../src/core/types.js';
+import { compileFilter } from '../../../src/http/events/filter.js';
+import { CLOSE_GOING_AWAY, CLOSE_SLOW_SUBSCRIBER, EventHub, type EventSink } from '../../../src/http/events/hub.js';
+
+class RecordingSink implements EventSink {
+  messages: Array<Record<string, unknown>> = [];
+  buffered = 0;
+  closed: { code: number; reason: string } | undefined;
+  send(text: string): void {
+    this.messages.push(JSON.parse(text) as Record<string, unknown>);
+  }
+  bufferedBytes(): number {
+    return this.buffered;
+  }
+  close(code: number, reason: string): void {
+    this.closed = { code, reason };
+  }
+  get seqs(): unknown[] {
+    return this.messages.filter((m) => 'seq' in m).map((m) => m.seq);
+  }
+}
+
+function makeHub(options: { historySize?: number; maxBufferedBytes?: number } = {}) {
+  let seq = 1;
+  const counts = { published: 0, cutOff: 0, dropped: [] as Array<[string, number]> };
+  const hub = new EventHub({
+    historySize: options.historySize ?? 100,
+    maxBufferedBytes: options.maxBufferedBytes ?? 1000,
+    heartbeatMs: 0,
+    nextSeq: () => seq,
+    now: () => 0,
+    observer: {
+      published: () => void counts.published++,
+      cutOff: () => void counts.cutOff++,
+      dropped: (reason, n) => void counts.dropped.push([reason, n]),
+    },
+  });
+  const emit = (module = 'chan_sip', event: LoaderEvent['event'] = 'load'): void =>
+    hub.publish({ seq: seq++, time: 't', event, module, state: 'running' } as LoaderEvent);
+  return { hub, emit, counts };
+}
+
+describe('EventHub', () => {
+  it('sends each event to every subscriber whose filter matches', () => {
+    const { hub, emit } = makeHub();
+    const all = new RecordingSink();
+    const chan = new RecordingSink();
+    hub.subscribe(all, { filter: compileFilter({}) });
+    hub.subscribe(chan, { filter: compileFilter({ module: 'chan_*' }) });
+    emit('chan_sip');
+    emit('app_dial');
+    expect(all.seqs).toEqual([1, 2]);
+    expect(chan.seqs).toEqual([1]);
+  });
+
+  it('replays the held events after `since`, then says it is live', () => {
+    const { hub, emit } = makeHub();
+    for (let i = 0; i < 5; i++) emit();
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { filter: compileFilter({}), since: 3 });
+    emit();
+    expect(sink.messages.map((m) => m.seq ?? m.event)).toEqual([4, 5, 'live', 6]);
+    expect(sink.messages[2]).toMatchObject({ event: 'live', next_seq: 6 });
+  });
+
+  it('says which events it can no longer replay instead of skipping them silently', () => {
+    const { hub, emit, counts } = makeHub({ historySize: 3 });
+    for (let i = 0; i < 10; i++) emit();
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { filter: compileFilter({}), since: 2 });
+    expect(sink.messages[0]).toMatchObject({ event: 'gap', from: 3, to: 7, reason: 'history_exhausted' });
+    expect(sink.seqs).toEqual([8, 9, 10]);
+    expect(counts.dropped).toEqual([['history_exhausted', 5]]);
+  });
+
+  it('says so when `since` is beyond the newest event (the service restarted)', () => {
+    const { hub, emit } = makeHub();
+    emit();
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { filter: compileFilter({}), since: 40 });
+    expect(sink.messages[0]).toMatchObject({ event: 'gap', reason: 'since_ahead' });
+    expect(sink.messages[1]).toMatchObject({ event: 'live' });
+  });
+
+  it('cuts off a subscriber that cannot keep up, with a final message, and keeps serving the others', () => {
+    const { hub, emit, counts } = makeHub({ maxBufferedBytes: 100 });
+    const slow = new RecordingSink();
+    const fast = new RecordingSink();
+    hub.subscribe(slow, { filter: compileFilter({}) });
+    hub.subscribe(fast, { filter: compileFilter({}) });
+    emit();
+    slow.buffered = 101;
+    emit();
+    emit();
+    expect(slow.seqs).toEqual([1]);
+    expect(slow.messages.at(-1)).toMatchObject({ event: 'cut_off', reason: 'slow_subscriber', last_seq: 1 });
+    expect(slow.closed).toEqual({ code: CLOSE_SLOW_SUBSCRIBER, reason: 'slow subscriber' });
+    expect(fast.seqs).toEqual([1, 2, 3]);
+    expect(hub.subscriberCount).toBe(1);
+    expect(counts).toMatchObject({ published: 3, cutOff: 1, dropped: [['slow_subscriber', 1]] });
+  });
+
+  it('stops delivering once a subscription is closed', () => {
+    const { hub, emit } = makeHub();
+    const sink = new RecordingSink();
+    const subscription = hub.subscribe(sink, { filter: compileFilter({}) });
+    emit();
+    subscription.close();
+    emit();
+    expect(sink.seqs).toEqual([1]);
+    expect(hub.subscriberCount).toBe(0);
+  });
+
+  it('ends every stream with a final cut_off on close', () => {
+    const { hub } = makeHub();
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { filter: compileFilter({}) });
+    hub.close();
+    expect(sink.messages).toEqual([{ event: 'cut_off', time: new Date(0).toISOString(), reason: 'shutdown', last_seq: null }]);
+    expect(sink.closed?.code).toBe(CLOSE_GOING_AWAY);
+  });
+});

@@ -1,0 +1,33 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot, readServeSettings, SettingsError } from '../../src/http/settings.js';
+
+describe('readServeSettings', () => {
+  it("defaults to the checkout's modules/ and config/ on 127.0.0.1:8088", () => {
+    const settings = readServeSettings([], {});
+    expect(settings).toMatchObject({
+      modules: join(packageRoot(), 'modules'),
+      config: join(packageRoot(), 'config'),
+      host: '127.0.0.1',
+      port: 8088,
+      log_level: 'info',
+    });
+  });
+
+  it('takes MODLOADER_* variables, and flags over them', () => {
+    const env = { MODLOADER_HOST: '::1', MODLOADER_PORT: '9000', MODLOADER_MODULES: '/srv/mods', MODLOADER_CONFIG: 'conf' };
+    expect(readServeSettings([], env)).toMatchObject({ host: '::1', port: 9000, modules: '/srv/mods', config: resolve('conf') });
+    expect(readServeSettings(['--port', '7000', '--host', '127.0.0.2'], env)).toMatchObject({ host: '127.0.0.2', port: 7000 });
+  });
+
+  it('names the flag or variable that is wrong', () => {
+    expect(() => readServeSettings(['--port', 'eighty'], {})).toThrow(/--port/);
+    expect(() => readServeSettings([], { MODLOADER_PORT: '70000' })).toThrow(/MODLOADER_PORT/);
+    expect(() => readServeSettings(['--log-level', 'loud'], {})).toThrow(SettingsError);
+  });
+
+  it('refuses unknown flags and stray words', () => {
+    expect(() => readServeSettings(['--colour'], {})).toThrow(SettingsError);
+    expect(() => readServeSettings(['now'], {})).toThrow(SettingsError);
+  });
+});

@@ -9,7 +9,7 @@ import { checkManifests, formatFinding } from '../manifest/check.js';
 import { generateManifests, type GenerateProgress } from '../manifest/generate/generate.js';
 import { formatProblem } from '../manifest/problem.js';
 import { listManifestFiles } from '../manifest/read.js';
-import type { CliIO } from './main.js';
+import { processIO, type CliIO } from './main.js';
 
 export const MANIFEST_HELP = `Usage:
   modloader manifest generate <src-dir> [--out DIR] [--checksum md5|sha256] [--verbose]
@@ -97,7 +97,8 @@ async function check(argv: string[], io: CliIO): Promise<number> {
  * {@link PROGRESS_EVERY} files, so long runs show life without flooding short ones.
  */
 function progressPrinter(io: CliIO): { update: (p: GenerateProgress) => void; done: () => void } {
-  const tty = stderr.isTTY === true;
+  // Overwriting a line only makes sense on the real terminal, not through a captured io.
+  const tty = stderr.isTTY === true && io.err === processIO.err;
   let last = 0;
   let shown = false;
   return {

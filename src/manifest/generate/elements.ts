@@ -37,7 +37,7 @@ const OPENING_TAG = /<\s*([A-Za-z_][\w.-]*)/g;
 const ATTRIBUTE = /([A-Za-z_][\w.-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 /** One whole element: `<name attrs/>`, `<name attrs>text</name>` or `<name attrs></name>`. */
 const ELEMENT = /^<([A-Za-z_][\w.-]*)((?:\s+[A-Za-z_][\w.-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(?:\/>|>([^<]*)<\/\s*\1\s*>)$/;
-const DOC_PROVIDER = /<(application|function|manager)\s+[^>]*?\bname\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+const DOC_PROVIDER = /<(application|function|manager)\s+[^>]{0,1000}?\bname\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
 
 type Report = (code: ManifestProblemCode, line: number, key: string | undefined, message: string) => void;
 

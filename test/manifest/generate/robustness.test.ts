@@ -44,6 +44,14 @@ describe('odd input never crashes the generator', () => {
     expect(result.errors.map((e) => [e.code, e.line])).toEqual([['invalid_value', 2]]);
   });
 
+  it('gets through pathological lines of repeated tags (no regex blow-up)', async () => {
+    const doc = `/*** DOCUMENTATION\n${'<function '.repeat(100_000)}\n***/\n`;
+    const info = `/*** MODULEINFO\n<use${' '.repeat(200_000)}x\n***/\n`;
+    const { result } = await generateFrom({ 'doc.js': `/*** MODULEINFO\n***/\n${doc}`, 'info.js': info });
+    expect(result.written.map((p) => p.split('/').pop())).toEqual(['doc.manifest']);
+    expect(result.errors.map((e) => [e.code, e.line])).toEqual([['malformed_element', 2]]);
+  });
+
   it('handles hundreds of sources, reporting progress as it writes', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 400; i++) files[`dir${i % 7}/mod_${i}.js`] = MODULE;

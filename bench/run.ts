@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { heapFigure } from './figures/heap.js';
+import { loadUnloadFigure } from './figures/load-unload.js';
 import { planFigures } from './figures/plan.js';
 import { passes, type FigureResult } from './report/figure.js';
 import { runInfo } from './report/machine.js';
@@ -26,7 +28,11 @@ interface FigureGroup {
   run: (ctx: BenchContext) => Promise<FigureResult[]>;
 }
 
-const GROUPS: FigureGroup[] = [{ ids: [1, 2], run: planFigures }];
+const GROUPS: FigureGroup[] = [
+  { ids: [1, 2], run: planFigures },
+  { ids: [3], run: loadUnloadFigure },
+  { ids: [9], run: heapFigure },
+];
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const DEFAULT_SEED = 20240611;

@@ -20,6 +20,18 @@ const TEXT_ANSWERS: Record<string, { method: string; type: string; when?: string
 
 const SUCCESS_TEXT: Record<string, string> = { '101': 'Switching Protocols', '200': 'OK', '201': 'Created' };
 
+/**
+ * An optional body's schema accepts null (fastify validates an absent body as null); the
+ * document says "not required" instead.
+ */
+function withoutNull(schema: Record<string, unknown>): Record<string, unknown> {
+  const anyOf = schema.anyOf as Array<Record<string, unknown>> | undefined;
+  if (!anyOf) return schema;
+  const rest = anyOf.filter((s) => s.type !== 'null');
+  const { anyOf: _anyOf, ...outer } = schema;
+  return rest.length === 1 ? { ...outer, ...rest[0] } : { ...outer, anyOf: rest };
+}
+
 /** Error statuses described by the codes they carry (the status table of problem.ts). */
 function errorDescription(status: string): string {
   const codes = Object.entries(STATUS_BY_CODE)
@@ -34,7 +46,7 @@ function errorDescription(status: string): string {
 export const OPTIONAL_BODY = 'x-optional-body';
 
 type Operation = {
-  requestBody?: { required?: boolean };
+  requestBody?: { required?: boolean; content?: Record<string, { schema?: Record<string, unknown> }> };
   responses?: Record<string, { content?: Record<string, unknown>; description?: string }>;
   [key: string]: unknown;
 };
@@ -89,7 +101,12 @@ export function finishOpenApi<T extends OpenApiDocument>(document: T): T {
   for (const [path, methods] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(methods)) {
       if (operation[OPTIONAL_BODY] === true) {
-        if (operation.requestBody) operation.requestBody.required = false;
+        if (operation.requestBody) {
+          operation.requestBody.required = false;
+          for (const media of Object.values(operation.requestBody.content ?? {})) {
+            if (media.schema) media.schema = withoutNull(media.schema);
+          }
+        }
         delete operation[OPTIONAL_BODY];
       }
       for (const [status, response] of Object.entries(operation.responses ?? {})) {

@@ -10,7 +10,7 @@ export const ActionParams = z.strictObject({
 });
 
 export const ActionBody = described(
-  z.record(z.string(), z.unknown()).optional(),
+  z.record(z.string(), z.unknown()).nullish(),
   "The action's arguments, passed to its implementation as they are.",
 );
 

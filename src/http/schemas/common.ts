@@ -32,7 +32,7 @@ export const ModuleNameInput = named(
 );
 
 /** The body of calls that take none: absent, or an empty JSON object. */
-export const EmptyBody = z.strictObject({}).optional();
+export const EmptyBody = z.strictObject({}).nullish();
 
 export const ModuleNameParams = z.strictObject({ name: ModuleNameInput });
 

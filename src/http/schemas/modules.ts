@@ -54,7 +54,7 @@ export const ModuleDetailSchema = named(
 
 export const LoadBody = z
   .strictObject({ dry_run: described(z.boolean().optional(), 'Compute and return the plan without changing anything.') })
-  .optional();
+  .nullish();
 
 export const UnloadBody = z
   .strictObject({
@@ -65,7 +65,7 @@ export const UnloadBody = z
     ),
     dry_run: z.boolean().optional(),
   })
-  .optional();
+  .nullish();
 
 export const WhySchema = named(
   'Why',

@@ -27,4 +27,4 @@ export const AddUserResultSchema = named(
   OpResultSchema.extend({ id: described(z.string(), 'The id of the hold; `DELETE /users/{id}` releases it.') }),
 );
 
-export const ReleaseBody = z.strictObject({ dry_run: z.boolean().optional() }).optional();
+export const ReleaseBody = z.strictObject({ dry_run: z.boolean().optional() }).nullish();

@@ -54,7 +54,7 @@ export function parseManifest(text: string, file: string): ParseResult {
         key: isRef ? typeOf.get(at) : String(field),
         line: missing ? moduleLine : lineOf.get(at),
         code: missing ? 'missing_key' : 'invalid_value',
-        message: missing ? 'is required' : describe(issue.message, at, record),
+        message: missing ? 'is required' : withValue(issue.message, at, record),
       });
     }
   }
@@ -214,7 +214,7 @@ function isDuplicate(issue: { code: string; params?: unknown }): boolean {
 }
 
 /** The schema's message, with the offending value quoted when there is one. */
-function describe(message: string, at: string, record: Record<string, unknown>): string {
+function withValue(message: string, at: string, record: Record<string, unknown>): string {
   const [field, index] = at.split('.');
   const value = index === undefined ? record[field ?? ''] : (record[field ?? ''] as unknown[] | undefined)?.[Number(index)];
   if (typeof value === 'string') return `"${value}" ${message}`;

@@ -4,6 +4,7 @@
  * event hub, logging and metrics to the loader's events, run startup (SPEC 6.11), and build
  * the app. Nothing listens here (server.ts does).
  */
+import { relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { readConfigDir } from '../conf/config-dir.js';
@@ -117,7 +118,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     async rescan(cause) {
       const found = await scanModuleDir(settings.modules);
       const result = await loader.rescan(found.scan, { cause });
-      return { ...result, problems: found.problems };
+      // Files are named relative to the module directory: clients need not learn server paths.
+      const problems = found.problems.map((p) => ({ ...p, file: relative(settings.modules, p.file) || p.file }));
+      return { ...result, problems };
     },
     async reloadConfig(cause) {
       const next = await readConfigDir(settings.config);

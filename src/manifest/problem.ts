@@ -24,6 +24,11 @@ export const MANIFEST_PROBLEM_CODES = [
   'name_mismatch',
   /** A source element that needs a `type` attribute (`<use>`, `<canuse>`, `<provides>`) has none. */
   'missing_type',
+  /**
+   * A `<use>` without a `type`: reported, but the module still gets its manifest, the element
+   * treated as build-time only like `<depend>` (today's Asterisk writes libraries that way).
+   */
+  'untyped_use',
   /** A source line that holds manifest data is not exactly one well-formed element. */
   'malformed_element',
   /** A `/*** MODULEINFO` or `/*** DOCUMENTATION` block has no closing `***\/`. */
@@ -38,6 +43,9 @@ export const MANIFEST_PROBLEM_CODES = [
   'write_error',
 ] as const;
 export type ManifestProblemCode = (typeof MANIFEST_PROBLEM_CODES)[number];
+
+/** Problems that are reported (and fail the command) but still let the module have a manifest. */
+export const NON_BLOCKING_PROBLEMS: ReadonlySet<ManifestProblemCode> = new Set(['untyped_use']);
 
 export interface ManifestProblem {
   /** The file the input came from, as the caller named it. */

@@ -88,6 +88,9 @@ function applyElement(
     case 'canuse':
     case 'provides': {
       const type = attributes.get('type');
+      if (type === undefined && name === 'use') {
+        return report('untyped_use', line, name, '<use> needs a type attribute, e.g. type="module"; treated as build-time only, like <depend>');
+      }
       if (type === undefined) return report('missing_type', line, name, `<${name}> needs a type attribute, e.g. type="module"`);
       if (type === 'external' && name !== 'provides') return; // a build-time library
       if (!REF_TYPE_PATTERN.test(type)) return report('invalid_value', line, name, `type "${type}" must be lower case: a letter, then letters, digits or "_"`);

@@ -2,13 +2,14 @@
  * The proposal's `make all` (SPEC 4): one manifest per module source in a tree. Reads every
  * source with bounded concurrency, decides which files are modules with the whole tree in view,
  * and writes `<name>.manifest` beside the source or into `out`. Problems are collected, never
- * thrown: a file that breaks the rules gets no manifest and an error naming file and line.
+ * thrown: a file that breaks the rules gets an error naming file and line, and no manifest
+ * unless the problem is one that leaves the manifest sound (NON_BLOCKING_PROBLEMS).
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import { isModuleName } from '../../core/names.js';
 import { mapBounded } from '../bounded-map.js';
-import type { ManifestProblem } from '../problem.js';
+import { NON_BLOCKING_PROBLEMS, type ManifestProblem } from '../problem.js';
 import { writeManifest } from '../write.js';
 import { binaryChecksum } from './binary-checksum.js';
 import { draftToManifest, mergeMacro } from './module-draft.js';
@@ -123,8 +124,8 @@ function selectModules(infos: SourceInfo[], result: GenerateResult): SourceInfo[
       continue;
     }
     const [info] = same as [SourceInfo];
-    if (info.problems.length > 0) result.errors.push(...info.problems);
-    else modules.push(info);
+    result.errors.push(...info.problems);
+    if (info.problems.every((p) => NON_BLOCKING_PROBLEMS.has(p.code))) modules.push(info);
   }
   return modules;
 }

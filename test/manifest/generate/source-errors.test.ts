@@ -15,9 +15,13 @@ async function problemsOf(name: string, text: string): Promise<Array<Pick<Manife
 }
 
 describe('sources that break the rules', () => {
-  it('names file and line of a <use> without a type attribute, and writes no manifest', async () => {
+  it('names file and line of a <use> without a type attribute, and still writes the manifest without it', async () => {
     const text = '// head\n/*** MODULEINFO\n\t<support_level>core</support_level>\n\t<use>ilbc</use>\n ***/\n';
-    expect(await problemsOf('codec_x.js', text)).toEqual([{ code: 'missing_type', line: 4, key: 'use' }]);
+    const { dir, result, manifests } = await generateFrom({ 'codec_x.js': text });
+    expect(result.errors.map(({ code, line, key, file }) => ({ code, line, key, file }))).toEqual([
+      { code: 'untyped_use', line: 4, key: 'use', file: join(dir, 'codec_x.js') },
+    ]);
+    expect(manifests.get('codec_x')).toMatchObject({ support_level: 'core', uses: [] });
   });
 
   it('requires a type on <canuse> and <provides> as well', async () => {
@@ -104,7 +108,7 @@ describe('sources that break the rules', () => {
   });
 
   it('still writes the good modules of a tree that has a bad one', async () => {
-    const { result, manifests } = await generateFrom({ 'good.js': '/*** MODULEINFO\n***/\n', 'bad.js': '/*** MODULEINFO\n<use>x</use>\n***/\n' });
+    const { result, manifests } = await generateFrom({ 'good.js': '/*** MODULEINFO\n***/\n', 'bad.js': '/*** MODULEINFO\n<canuse>x</canuse>\n***/\n' });
     expect([...manifests.keys()]).toEqual(['good']);
     expect(result.errors.map((e) => e.code)).toEqual(['missing_type']);
   });

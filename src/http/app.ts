@@ -47,6 +47,14 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  // Before the websocket plugin's preClose (which closes every socket), so streams see it.
+  const { beforeClose } = options;
+  if (beforeClose) app.addHook('preClose', async () => beforeClose());
+
+  // Early, so its hooks run before the guard's: a refused upgrade must still be marked as a
+  // websocket request, or its socket is never closed.
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -61,12 +69,8 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     sendProblem(reply, toProblem(new HttpProblem('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request)),
   );
 
-  const { beforeClose } = options;
-  if (beforeClose) app.addHook('preClose', async () => beforeClose());
-
   await app.register(fastifySwagger, swaggerOptions);
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json' }, logLevel: 'warn' });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
   await app.register(registerRoutes, { context, closeGraceMs: options.closeGraceMs ?? 5000 });
   return app;
 }

@@ -67,6 +67,7 @@ const FASTIFY_CODES: Record<string, { code: ProblemCode; status?: number }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_request' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_request' },
   FST_ERR_BAD_URL: { code: 'invalid_request' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'invalid_request', status: 414 },
   FST_ERR_ASYNC_CONSTRAINT: { code: 'invalid_request' },
 };
 

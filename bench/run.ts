@@ -14,9 +14,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { eventFigures } from './figures/events.js';
 import { heapFigure } from './figures/heap.js';
+import { httpFigures } from './figures/http.js';
 import { loadUnloadFigure } from './figures/load-unload.js';
 import { planFigures } from './figures/plan.js';
+import { scanFigure } from './figures/scan.js';
 import { passes, type FigureResult } from './report/figure.js';
 import { runInfo } from './report/machine.js';
 import { resultsMarkdown, writeResults, type Skipped } from './report/markdown.js';
@@ -31,6 +34,9 @@ interface FigureGroup {
 const GROUPS: FigureGroup[] = [
   { ids: [1, 2], run: planFigures },
   { ids: [3], run: loadUnloadFigure },
+  { ids: [4, 5], run: httpFigures },
+  { ids: [6, 7], run: eventFigures },
+  { ids: [8], run: scanFigure },
   { ids: [9], run: heapFigure },
 ];
 

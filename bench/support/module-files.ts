@@ -19,17 +19,21 @@ export function trivialSource(name: string): string {
 }
 
 /**
- * Writes every module's binary and manifest into `dir` (created if needed) and answers the
- * manifests with their real checksums, in the order given.
+ * Writes every module's binary (`source(name)`, trivial by default) and manifest into `dir`
+ * (created if needed) and answers the manifests with their real checksums, in the order given.
  */
-export async function writeModuleFiles(dir: string, manifests: readonly Manifest[]): Promise<Manifest[]> {
+export async function writeModuleFiles(
+  dir: string,
+  manifests: readonly Manifest[],
+  source: (name: string) => string = trivialSource,
+): Promise<Manifest[]> {
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'package.json'), '{ "type": "module" }\n');
   return mapBounded(manifests, 64, async (manifest) => {
-    const source = trivialSource(manifest.name);
-    const checksum = createHash('md5').update(source).digest('hex');
+    const code = source(manifest.name);
+    const checksum = createHash('md5').update(code).digest('hex');
     const withChecksum: Manifest = { ...manifest, checksum };
-    await writeFile(join(dir, `${manifest.name}.js`), source);
+    await writeFile(join(dir, `${manifest.name}.js`), code);
     await writeFile(join(dir, `${manifest.name}.manifest`), writeManifest(withChecksum));
     return withChecksum;
   });

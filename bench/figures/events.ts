@@ -1,0 +1,212 @@
+/**
+ * Figures 6 and 7: events per second delivered to 100 websocket subscribers of the real
+ * service's `GET /events`, the events made by real loader operations (load and unload cycles
+ * of a module set whose libs block unloading, so no file is read after the first load and the
+ * stream, not the disk, is what is measured), against a raw `ws` server broadcasting the same
+ * messages (recorded from the service) to 100 clients; and the service again with one more
+ * subscriber that has stopped reading (its socket paused), against the run without it.
+ * Subscribers are minimal websocket clients in this process that count frames without decoding them (ws-clients.ts), each server is in a child process; each run rotates which side
+ * goes first.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { generateGraph } from '../graph/generate-graph.js';
+import { measureOf, type FigureResult } from '../report/figure.js';
+import { startChild, type ChildHandle } from '../servers/ipc.js';
+import type { BenchContext } from '../support/context.js';
+import { progress } from '../support/progress.js';
+import { writeServiceDirs } from '../support/service-fixture.js';
+import { connectStalled, Subscribers } from '../support/ws-clients.js';
+import { BARE_CHILD, SERVICE_CHILD } from './http.js';
+
+const SUBSCRIBERS = 100;
+const MODULES = 100;
+const RUN_TIMEOUT_MS = 180_000;
+
+/** A module that keeps its lib after it stops, so reloading it needs no file access. */
+function blockingSource(name: string): string {
+  return `// benchmark module ${name}\nexport function load(ctx) {\n  ctx.blockUnload();\n  return 'success';\n}\n`;
+}
+
+export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
+  const targetEvents = ctx.quick ? 3_000 : 10_000;
+  // Each run is long (seconds) and so steadier than the short figures': at most 3 per side.
+  const runs = Math.min(ctx.runs, 3);
+  const graph = generateGraph({ modules: MODULES, edges: MODULES * 3, seed: ctx.seed });
+  const dir = join(ctx.tmpDir, 'events');
+  const dirs = await writeServiceDirs(dir, graph.manifests, { autoload: false, source: blockingSource });
+  const children: ChildHandle[] = [];
+  const open: Array<{ close(): void }> = [];
+  try {
+    progress(`figures 6-7: starting the service and ${SUBSCRIBERS} subscribers`);
+    const service = await startChild(SERVICE_CHILD, [dirs.modulesDir, dirs.configDir]);
+    children.push(service);
+    const streamUrl = `${String(service.ready['url']).replace(/^http/, 'ws')}/events`;
+    const subscribers = await Subscribers.connect(streamUrl, SUBSCRIBERS);
+    open.push(subscribers);
+    await waitForSubscribers(service, SUBSCRIBERS);
+
+    // Warm-up: one cycle imports every lib and tells how many events a cycle makes.
+    const first = await produce(service, subscribers, graph.root, 1);
+    const cycles = Math.max(1, Math.round(targetEvents / first.events));
+    progress(`figures 6-7: ${first.events} events per load/unload cycle of ${MODULES} modules; ${cycles} cycles per run`);
+    const recorder = await record(streamUrl);
+    await waitForSubscribers(service, SUBSCRIBERS + 1);
+    const recordedRun = await produce(service, subscribers, graph.root, cycles);
+    const messages = await recorder.stop(recordedRun.events);
+    await waitForSubscribers(service, SUBSCRIBERS);
+    if (messages.length !== recordedRun.events) throw new Error(`figures 6-7: recorded ${messages.length} of ${recordedRun.events} messages`);
+    const messagesFile = join(dir, 'messages.json');
+    await writeFile(messagesFile, JSON.stringify(messages));
+    const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m), 0);
+
+    const fixtures = join(dir, 'fixtures.json');
+    await writeFile(fixtures, JSON.stringify({ detail: {}, list: '{"modules":[]}' }));
+    const bare = await startChild(BARE_CHILD, [fixtures]);
+    children.push(bare);
+    const rawSubscribers = await Subscribers.connect(String(bare.ready['wsUrl']), SUBSCRIBERS);
+    open.push(rawSubscribers);
+    await waitForSubscribers(bare, SUBSCRIBERS);
+    await broadcast(bare, rawSubscribers, messagesFile, messages.length);
+
+    const normal: number[] = [];
+    const stalledRuns: number[] = [];
+    const raw: number[] = [];
+    let stalledCutOff = 0;
+    const cpuNote = (side: string, cpu: CpuSplit): void => progress(`figures 6-7: ${side}: server CPU ${cpu.server.toFixed(0)} ms, subscribers' CPU ${cpu.clients.toFixed(0)} ms`);
+    for (let run = 1; run <= runs; run += 1) {
+      const sides: Array<() => Promise<void>> = [
+        async () => {
+          const r = await produce(service, subscribers, graph.root, cycles);
+          normal.push(r.rate);
+          cpuNote('service', r.cpu);
+        },
+        async () => {
+          const stalled = await connectStalled(streamUrl);
+          await waitForSubscribers(service, SUBSCRIBERS + 1);
+          const r = await produce(service, subscribers, graph.root, cycles);
+          stalledRuns.push(r.rate);
+          if ((await service.request<number>('subscribers')) === SUBSCRIBERS) stalledCutOff += 1;
+          await closeStalled(stalled, service);
+        },
+        async () => {
+          const r = await broadcast(bare, rawSubscribers, messagesFile, messages.length);
+          raw.push(r.rate);
+          cpuNote('raw ws', r.cpu);
+        },
+      ];
+      for (let i = 0; i < (run - 1) % sides.length; i += 1) sides.push(sides.shift()!);
+      for (const side of sides) await side();
+      progress(
+        `figures 6-7: run ${run}/${runs}: service ${fmt(normal.at(-1)!)} events/s, with a stalled subscriber ${fmt(stalledRuns.at(-1)!)}, raw ws ${fmt(raw.at(-1)!)}`,
+      );
+    }
+    const n = measureOf(normal, 'events/s');
+    const s = measureOf(stalledRuns, 'events/s');
+    const b = measureOf(raw, 'events/s');
+    const common =
+      `${SUBSCRIBERS} subscribers in the bench process; each run is ${cycles} load/unload cycles of a ${MODULES}-module graph through the service's loader, ` +
+      `${recordedRun.events.toLocaleString('en-US')} events (${(bytes / recordedRun.events).toFixed(0)} bytes each on average), timed from the request until every subscriber has all of them.`;
+    return [
+      {
+        id: 6,
+        title: `events/s to ${SUBSCRIBERS} websocket subscribers`,
+        measured: n,
+        baseline: b,
+        ratio: (100 * n.value) / b.value,
+        target: { compare: 'at_least', value: 50, unit: '%' },
+        notes: [`${common} Baseline: a raw \`ws\` server sending the same recorded texts to ${SUBSCRIBERS} clients, 64 messages per event-loop turn.`],
+      },
+      {
+        id: 7,
+        title: `the same with one more subscriber stalled`,
+        measured: s,
+        baseline: n,
+        ratio: (100 * s.value) / n.value,
+        target: { compare: 'at_least', value: 90, unit: '%' },
+        notes: [
+          `a ${SUBSCRIBERS + 1}st subscriber connects before the run and pauses its socket (stops reading); baseline: figure 6's measured runs. ` +
+            `The stalled subscriber was cut off by the service during ${stalledCutOff} of ${runs} runs (it is cut off once more than the hub's 4 MiB are waiting for it, after the kernel's socket buffers have filled).`,
+        ],
+      },
+    ];
+  } finally {
+    for (const o of open) o.close();
+    for (const child of children) await child.stop();
+  }
+}
+
+/** CPU time (ms) a run took in the server and in this process (the subscribers). */
+interface CpuSplit {
+  server: number;
+  clients: number;
+}
+
+async function produce(service: ChildHandle, subscribers: Subscribers, root: string, cycles: number): Promise<{ events: number; rate: number; cpu: CpuSplit }> {
+  const wait = subscribers.expect();
+  const cpu = await cpuStart(service);
+  const started = performance.now();
+  const { events } = await service.request<{ events: number }>('produce', { root, cycles });
+  await wait(events, RUN_TIMEOUT_MS);
+  const rate = events / ((performance.now() - started) / 1000);
+  return { events, rate, cpu: await cpu() };
+}
+
+async function broadcast(bare: ChildHandle, subscribers: Subscribers, file: string, count: number): Promise<{ rate: number; cpu: CpuSplit }> {
+  const wait = subscribers.expect();
+  const cpu = await cpuStart(bare);
+  const started = performance.now();
+  await bare.request('broadcast', { file });
+  await wait(count, RUN_TIMEOUT_MS);
+  const rate = count / ((performance.now() - started) / 1000);
+  return { rate, cpu: await cpu() };
+}
+
+async function cpuStart(child: ChildHandle): Promise<() => Promise<CpuSplit>> {
+  const server = await child.request<number>('cpu');
+  const own = process.cpuUsage();
+  return async () => {
+    const used = process.cpuUsage(own);
+    return { server: (await child.request<number>('cpu')) - server, clients: (used.user + used.system) / 1000 };
+  };
+}
+
+async function waitForSubscribers(child: ChildHandle, count: number): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    if ((await child.request<number>('subscribers')) === count) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the server never saw ${count} subscribers`);
+}
+
+/** A `ws` client that keeps every text it receives (the messages the baseline replays). */
+async function record(url: string): Promise<{ stop(count: number): Promise<string[]> }> {
+  const socket = new WebSocket(url);
+  const texts: string[] = [];
+  socket.on('message', (data: Buffer) => texts.push(data.toString('utf8')));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return {
+    async stop(count) {
+      for (let i = 0; i < 1000 && texts.length < count; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      socket.terminate();
+      return texts;
+    },
+  };
+}
+
+async function closeStalled(stalled: { close(): void }, service: ChildHandle): Promise<void> {
+  stalled.close();
+  for (let i = 0; i < 500; i += 1) {
+    if ((await service.request<number>('subscribers')) <= SUBSCRIBERS) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function fmt(rate: number): string {
+  return rate.toFixed(0);
+}

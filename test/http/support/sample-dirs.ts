@@ -20,6 +20,8 @@ export interface SampleDirOptions {
   config?: Record<string, string | null>;
   /** Start from an empty config dir instead of the sample one. */
   emptyConfig?: boolean;
+  /** Module sources to add (file name to text) before the manifests are generated. */
+  modules?: Record<string, string>;
 }
 
 export async function sampleDirs(options: SampleDirOptions = {}): Promise<SampleDirs> {
@@ -31,6 +33,7 @@ export async function sampleDirs(options: SampleDirOptions = {}): Promise<Sample
     recursive: true,
     filter: (src) => !src.endsWith('.manifest'),
   });
+  for (const [file, text] of Object.entries(options.modules ?? {})) await writeFile(join(modules, file), text);
   const generated = await generateManifests(modules);
   if (generated.errors.length > 0) throw new Error(`sample manifests: ${JSON.stringify(generated.errors)}`);
   await mkdir(config);

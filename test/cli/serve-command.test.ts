@@ -1,0 +1,150 @@
+/**
+ * `modloader serve` as a real process: it logs JSON with request ids, shuts down gracefully
+ * on SIGTERM (every module unloaded, exit 0), and exits non-zero naming the problem when a
+ * required module cannot load, when it would listen beyond loopback without tokens, or when a
+ * flag is wrong.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
+import { packageRoot } from '../../src/http/settings.js';
+import { sampleDirs, type SampleDirs } from '../http/support/sample-dirs.js';
+import { captureIO } from './support/io.js';
+
+const root = packageRoot();
+const children: ChildProcess[] = [];
+const dirs: SampleDirs[] = [];
+
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const d of dirs.splice(0)) await d.remove();
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  /** Resolves with the first JSON log line that matches. */
+  logLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+}
+
+function serve(args: string[], env: Record<string, string> = {}): Run {
+  const child = spawn(join(root, 'node_modules/.bin/vite-node'), [join(root, 'test/cli/support/run-cli.ts'), 'serve', ...args], {
+    cwd: root,
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  let out = '';
+  let err = '';
+  const waiters: Array<{ match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }> = [];
+  const lines = (): Array<Record<string, unknown>> =>
+    out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    for (const waiter of [...waiters]) {
+      const found = lines().find(waiter.match);
+      if (found) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(found);
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    logLine: (match) => {
+      const found = lines().find(match);
+      return found ? Promise.resolve(found) : new Promise((resolve) => waiters.push({ match, resolve }));
+    },
+  };
+}
+
+describe('modloader serve', () => {
+  it('serves the sample set, logs JSON with request ids, and on SIGTERM unloads everything and exits 0', async () => {
+    const d = await sampleDirs();
+    dirs.push(d);
+    const port = await freePort();
+    const run = serve(['--modules', d.modules, '--config', d.config, '--port', String(port)]);
+    await run.logLine((l) => typeof l.msg === 'string' && l.msg.startsWith('listening on'));
+    expect(run.stdout()).toMatch(/no tokens in tokens\.conf: no authentication, listening on loopback only/);
+
+    const health = await fetch(`http://127.0.0.1:${port}/health`, { headers: { 'x-request-id': 'probe-1' } });
+    expect(health.status).toBe(200);
+    const { modules_running: running } = (await health.json()) as { modules_running: number };
+    expect(running).toBeGreaterThan(10);
+    const requestLine = await run.logLine((l) => l.req_id === 'probe-1' && l.msg === 'request completed');
+    expect(requestLine).toMatchObject({ level: 30, res: { status_code: 200 } });
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    const unloads = run
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { loader_event?: { event: string; cause?: string } })
+      .filter((l) => l.loader_event?.event === 'unload' && l.loader_event.cause === 'shutdown');
+    expect(unloads).toHaveLength(running);
+    expect(run.stdout()).toContain('"msg":"shut down"');
+  });
+
+});
+
+describe('modloader serve refusing to start (in process)', () => {
+  async function serveInProcess(args: string[], env: Record<string, string> = {}) {
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const io = captureIO();
+      const code = await main(['serve', '--log-level', 'silent', ...args], io);
+      return { code, err: io.stderr };
+    } finally {
+      process.env = saved;
+    }
+  }
+
+  it('exits 1 naming the module and the reason when a required module cannot load', async () => {
+    const d = await sampleDirs({
+      modules: { 'chan_dahdi.js': '/*** MODULEINFO\n\t<support_level>extended</support_level>\n ***/\nexport function load() {\n  return "failure";\n}\n' },
+      config: { 'modules.conf': '[modules]\nrequire=chan_dahdi\n' },
+    });
+    dirs.push(d);
+    const { code, err } = await serveInProcess(['--modules', d.modules, '--config', d.config, '--port', '0']);
+    expect(code).toBe(1);
+    expect(err).toMatch(/modloader serve: startup failed: .*chan_dahdi/);
+    expect(err).toMatch(/\[load_failed/);
+  });
+
+  it('refuses to listen beyond loopback without tokens and exits 1', async () => {
+    const d = await sampleDirs();
+    dirs.push(d);
+    const { code, err } = await serveInProcess(['--modules', d.modules, '--config', d.config, '--port', '0'], { MODLOADER_HOST: '0.0.0.0' });
+    expect(code).toBe(1);
+    expect(err).toMatch(/refusing to listen on 0\.0\.0\.0 without tokens/);
+  });
+
+  it('exits 2 naming a wrong flag', async () => {
+    const { code, err } = await serveInProcess(['--port', 'http']);
+    expect(code).toBe(2);
+    expect(err).toMatch(/--port/);
+  });
+});

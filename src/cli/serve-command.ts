@@ -6,7 +6,8 @@
  */
 import { createLogger } from '../http/logger.js';
 import { closeOnSignals, listen } from '../http/server.js';
-import { createService, type Service } from '../http/service.js';
+import { ListenRefusedError } from '../http/auth/listen-policy.js';
+import { createService, type Service, ServiceStartError } from '../http/service.js';
 import { readServeSettings, SettingsError } from '../http/settings.js';
 import type { CliIO } from './main.js';
 
@@ -44,7 +45,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     service = await createService({ settings, logger, processMetrics: true });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    logger.fatal({ err }, message);
+    // Expected refusals are said plainly; anything else is logged with its stack.
+    if (err instanceof ServiceStartError || err instanceof ListenRefusedError) logger.fatal(message);
+    else logger.fatal({ err }, message);
     io.err(`modloader serve: ${message}`);
     return 1;
   }

@@ -13,10 +13,15 @@ export function isLoopback(host: string): boolean {
   return false;
 }
 
-/** Throws, naming the fix, when `host` is not loopback and no tokens are configured. */
+/** The service would listen beyond loopback without tokens. */
+export class ListenRefusedError extends Error {
+  override readonly name = 'ListenRefusedError';
+}
+
+/** Throws {@link ListenRefusedError}, naming the fix, when `host` is not loopback and no tokens are configured. */
 export function assertListenAllowed(host: string, tokensConfigured: boolean): void {
   if (tokensConfigured || isLoopback(host)) return;
-  throw new Error(
+  throw new ListenRefusedError(
     `refusing to listen on ${host} without tokens: add clients to tokens.conf in the config directory (see docs/security.md), or listen on 127.0.0.1`,
   );
 }

@@ -1,7 +1,8 @@
 /**
- * The loader: module records, the serialized operation queue and every operation of SPEC 6.
- * Planning lives in plan-load.ts and cascade.ts, the module runtime in runtime.ts, read models
- * in views.ts; this file carries operations out and keeps the records consistent.
+ * The loader's public face (LoaderApi): reads, and every operation of SPEC 6 on one serialized
+ * queue with its op log. The records and primitives are in records.ts, starting and stopping
+ * modules in lifecycle.ts; planning in plan-load.ts and cascade.ts, the module runtime in
+ * runtime.ts, read models in views.ts.
  *
  * Concurrency model: operations run one at a time in arrival order (OperationQueue). Reads are
  * synchronous and see the records as they are between two awaits of the running operation,
@@ -19,117 +20,43 @@ import type {
   ScanResult,
   UnloadOptions,
 } from './api.js';
-import { simulateStops, StopQueue } from './cascade.js';
+import { simulateStops } from './cascade.js';
 import { DependencyDeclarations } from './dependencies.js';
 import { LoaderError, isLoaderError } from './errors.js';
-import { EventBus, type EventContext } from './event-bus.js';
-import { rankModules } from './graph/order.js';
-import { ProviderIndex } from './graph/providers.js';
-import { checksumAlgorithm, checksumDigest, type Manifest } from './manifest.js';
-import { newEntry, userInfo, type BoundDependency, type DeclaredDependency, type ModuleEntry, type UserRecord } from './model.js';
-import { declaredAt, planLoad, resolveDependency, type LoadPlan, type PlanningView, type Resolution } from './plan-load.js';
+import { checksumDigest, type Manifest } from './manifest.js';
+import { newEntry, userInfo, type ModuleEntry } from './model.js';
+import { planLoad } from './plan-load.js';
 import type { Policy } from './policy.js';
 import { OperationQueue } from './queue.js';
-import { createContext, createInstance, describeError, endInstance, runHook, type ContextServices } from './runtime.js';
-import { isActive, transition } from './state.js';
+import { describeError, runHook } from './runtime.js';
+import { isActive } from './state.js';
 import type {
-  AddUserOptions,
   EventListener,
   Graph,
-  LoaderHost,
   ModuleDetail,
   ModuleState,
   ModuleSummary,
   OpResult,
-  PlanStep,
   ProviderInfo,
-  UserHandle,
   UserInfo,
   UserKind,
   WhyChain,
 } from './types.js';
-import { Views } from './views.js';
+import { ModuleLifecycle } from './lifecycle.js';
+import type { LoaderOptions, Op } from './records.js';
 
-export interface LoaderOptions {
-  host: LoaderHost;
-  scan: ScanResult;
-  policy: Policy;
-  /** How long a module's load(), unload(), reload() or import may take (default 10 s). */
-  loadTimeoutMs?: number;
-  /** How many operations the op log keeps (default 10,000). */
-  opLogSize?: number;
-}
+export type { LoaderOptions } from './records.js';
 
-/** An operation in progress: its id and the cause its events carry. */
-interface Op extends EventContext {
-  op: string;
-  steps: PlanStep[];
-}
-
-const TYPE_PATTERN = /^[a-z][a-z0-9_]*$/;
-
-export class Loader implements LoaderApi {
-  private readonly host: LoaderHost;
-  private readonly loadTimeoutMs: number;
-  private readonly opLogSize: number;
-  private readonly bus: EventBus;
+export class Loader extends ModuleLifecycle implements LoaderApi {
   private readonly queue = new OperationQueue();
-  private readonly modules = new Map<string, ModuleEntry>();
-  private readonly usersById = new Map<string, UserRecord>();
-  /** Runtime registrations by `type\0name`, best first. */
-  private readonly registry = new Map<string, Array<{ module: string; priority: number; impl: unknown }>>();
-  private readonly orphans = new StopQueue();
-  /** For an orphaned module, the module whose release of its last user orphaned it. */
-  private readonly orphanedBy = new Map<string, string>();
   private readonly log: OpLogEntry[] = [];
-  private policyValue: Policy;
-  private bannedNames = new Set<string>();
-  private declarations: DependencyDeclarations;
-  private index!: ProviderIndex;
-  private ranks!: Map<string, number>;
-  /** canuse reverse index: module name -> modules that list it (or what it provides) in [canuse]. */
-  private canusers!: Map<string, string[]>;
+  private readonly opLogSize: number;
   private opCounter = 0;
-  private userCounter = 0;
-  private loadCounter = 0;
-  /** > 0 while the loader runs a dispose callback synchronously inside an operation. */
-  private syncWindow = 0;
-  private current: Op | null = null;
-  private readonly views: Views;
-  private readonly services: ContextServices;
 
   constructor(options: LoaderOptions) {
-    this.host = options.host;
-    this.loadTimeoutMs = options.loadTimeoutMs ?? 10_000;
+    super(options);
     this.opLogSize = options.opLogSize ?? 10_000;
-    this.bus = new EventBus(() => this.host.now());
-    this.policyValue = options.policy;
-    this.bannedNames = new Set(options.policy.neverload.map((e) => e.name));
-    this.declarations = new DependencyDeclarations(options.policy);
-    for (const manifest of options.scan.manifests) {
-      this.modules.set(manifest.name, newEntry(manifest, options.scan.binaries.get(manifest.name)));
-    }
-    this.reindex();
-    this.views = new Views({
-      modules: this.modules,
-      users: this.usersById,
-      registry: this.registry,
-      index: () => this.index,
-      declarations: () => this.declarations,
-      planning: this.planningView(),
-      banned: (name) => this.bannedNames.has(name),
-    });
-    this.services = {
-      register: (entry, type, name, impl, priority) => this.register(entry, type, name, impl, priority),
-      use: (entry, type, name) => this.useProvider(entry, type, name),
-      addUser: (entry, opts) => this.addUserFromModule(entry, opts),
-      readConfig: (file) => this.host.readConfig(file),
-      log: (name) => this.host.moduleLog(name),
-    };
   }
-
-  // ===========================================================================================
-  // Events and reads
 
   subscribe(listener: EventListener): () => void {
     return this.bus.subscribe(listener);
@@ -191,9 +118,6 @@ export class Loader implements LoaderApi {
   idle(): Promise<void> {
     return this.queue.idle();
   }
-
-  // ===========================================================================================
-  // Operations
 
   load(name: string, options: OpOptions & { reason?: string } = {}): Promise<OpResult> {
     return this.operate('load', name, { dry_run: !!options.dryRun }, options, async (op) => {
@@ -418,118 +342,6 @@ export class Loader implements LoaderApi {
     });
   }
 
-  /**
-   * Config reload, part 1: a running module keeps its manifest dependencies (bound at load,
-   * 6.13), but dependencies the admin declared in config files follow the files. Those no
-   * longer declared are released here; what that leaves unused stops in the next settle.
-   */
-  private dropUndeclaredDependencies(op: Op): void {
-    for (const entry of this.modules.values()) {
-      if (!isActive(entry.state) || !entry.bound) continue;
-      const declared = new Set(this.declarations.of(entry.loadedManifest ?? entry.manifest).map(dependencyKey));
-      const keep: BoundDependency[] = [];
-      for (const bound of entry.bound) {
-        if (bound.userKind === 'module' || declared.has(dependencyKey(bound))) keep.push(bound);
-      }
-      const kept = new Set(keep.map((b) => b.userId));
-      for (const bound of entry.bound) {
-        const user = this.usersById.get(bound.userId);
-        if (!kept.has(bound.userId) && user) {
-          op.steps.push({ module: user.module, action: 'release_user', user: { id: user.id, kind: user.kind, holder: user.holder } });
-          this.releaseUserRecord(user, op);
-        }
-      }
-      entry.bound = keep;
-    }
-  }
-
-  /**
-   * Config reload, part 2: dependencies newly declared in config files for running modules
-   * (a new `[uses]` line, a new dialplan step) are loaded and held now, unless that would
-   * close a cycle through running modules; failures are reported, not fatal.
-   */
-  private async bindNewlyDeclaredDependencies(op: Op, failures: NonNullable<OpResult['failures']>): Promise<void> {
-    const running = [...this.modules.values()].filter((e) => e.state === 'running' && e.bound).sort((a, b) => a.loadSeq - b.loadSeq);
-    for (const entry of running) {
-      if (entry.state !== 'running' || !entry.bound) continue;
-      const bound = new Set(entry.bound.map(dependencyKey));
-      for (const dep of this.declarations.of(entry.loadedManifest ?? entry.manifest)) {
-        if (dep.userKind === 'module' || bound.has(dependencyKey(dep))) continue;
-        bound.add(dependencyKey(dep));
-        try {
-          await this.bindDependency(entry, dep, op);
-        } catch (err) {
-          if (!isLoaderError(err)) throw err;
-          failures.push({ module: entry.name, code: err.code, message: err.message });
-        }
-      }
-    }
-  }
-
-  private async bindDependency(entry: ModuleEntry, dep: DeclaredDependency, op: Op): Promise<void> {
-    const resolved = resolveDependency(this.planningView(), dep);
-    if (!('provider' in resolved)) {
-      if (dep.optional) {
-        this.emit('dialplan_unresolved', entry.name, op, {
-          app: dep.name,
-          holder: dep.holder,
-          origin: { file: dep.origin.file, line: dep.origin.line ?? 0 },
-        });
-        return;
-      }
-      throw new LoaderError('unresolved_dependency', `nothing provides ${dep.type}=${dep.name} (needed by ${entry.name})`, {
-        missing: [{ type: dep.type, name: dep.name, needed_by: entry.name, declared_in: declaredAt(dep) }],
-      });
-    }
-    const provider = resolved.provider;
-    if (this.reaches(provider, entry.name)) {
-      throw new LoaderError('dependency_cycle', `${entry.name} -> ${provider} would close a cycle through running modules`, {
-        cycle: [entry.name, provider, entry.name],
-        edges: [{ from: entry.name, to: provider, uses: `${dep.type}=${dep.name}`, declared_in: declaredAt(dep) }],
-      });
-    }
-    const plan = planLoad(this.planningView(), [provider]);
-    for (const m of plan.order) op.steps.push({ module: m, action: 'load' });
-    await this.executeLoad(plan, op);
-    const user = this.addUserRecord(
-      {
-        kind: dep.userKind,
-        holder: dep.holder,
-        module: provider,
-        owner: entry.name,
-        origin: dep.origin.line === undefined ? undefined : { file: dep.origin.file, line: dep.origin.line },
-        reason: `${dep.type}=${dep.name}`,
-      },
-      op,
-    );
-    entry.holds.add(user.id);
-    entry.bound?.push({ ...dep, provider, userId: user.id });
-  }
-
-  /** Whether `from` depends, directly or not, on `to` (bound deps when running, declared otherwise). */
-  private reaches(from: string, to: string): boolean {
-    const seen = new Set<string>();
-    const stack = [from];
-    while (stack.length > 0) {
-      const name = stack.pop()!;
-      if (name === to) return true;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      const entry = this.modules.get(name);
-      if (!entry) continue;
-      if (entry.bound) for (const b of entry.bound) stack.push(b.provider);
-      else
-        for (const dep of this.declarations.of(entry.manifest)) {
-          const r = resolveDependency(this.planningView(), dep);
-          if ('provider' in r) stack.push(r.provider);
-        }
-    }
-    return false;
-  }
-
-  // ===========================================================================================
-  // Operation plumbing
-
   private operate<T extends OpResult>(
     kind: OpLogEntry['kind'],
     target: string | undefined,
@@ -568,275 +380,6 @@ export class Loader implements LoaderApi {
       }
     });
   }
-
-  private result(op: Op, entry: ModuleEntry, dryRun: boolean): OpResult {
-    return { op: op.op, plan: op.steps, dry_run: dryRun, state: entry.state };
-  }
-
-  private emit<K extends Parameters<EventBus['emit']>[0]>(
-    event: K,
-    module: string | undefined,
-    op: EventContext | null,
-    fields: Parameters<EventBus['emit']>[3] & object,
-  ): void {
-    this.bus.emit(event, module, op ?? { cause: module }, fields as never);
-  }
-
-  private entry(name: string): ModuleEntry {
-    const entry = this.modules.get(name);
-    if (!entry) throw new LoaderError('unknown_module', `no module named ${name}`, { module: name });
-    return entry;
-  }
-
-  private adminUserOf(entry: ModuleEntry): UserRecord | undefined {
-    for (const user of entry.users.values()) if (user.kind === 'admin') return user;
-    return undefined;
-  }
-
-  private reindex(): void {
-    const manifests = [...this.modules.values()].filter((e) => !e.removed).map((e) => e.manifest);
-    this.index = new ProviderIndex(manifests);
-    this.ranks = rankModules(manifests.map((m) => ({ name: m.name, load_priority: m.load_priority })));
-    // Removed-but-running modules keep a rank after every other (they only ever unload).
-    let next = this.ranks.size;
-    for (const e of this.modules.values()) if (!this.ranks.has(e.name)) this.ranks.set(e.name, next++);
-    this.canusers = new Map();
-    for (const m of manifests) {
-      for (const ref of m.canuse) {
-        for (const candidate of this.index.candidates(ref.type, ref.name)) {
-          const list = this.canusers.get(candidate.module);
-          if (list) list.push(m.name);
-          else this.canusers.set(candidate.module, [m.name]);
-        }
-      }
-    }
-  }
-
-  private planningView(): PlanningView {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    return {
-      entry: (name) => this.modules.get(name),
-      declared: (entry) => this.declarations.of(entry.manifest),
-      get index() {
-        return self.index;
-      },
-      banned: (name) => this.bannedNames.has(name),
-      rank: (name) => this.ranks.get(name) ?? Number.MAX_SAFE_INTEGER,
-    };
-  }
-
-  private cascadeView() {
-    return { entry: (name: string) => this.modules.get(name), user: (id: string) => this.usersById.get(id) };
-  }
-
-  /** The modules autoload makes the admin a user of (SPEC 5), in load order of rank. */
-  private autoloadSet(): string[] {
-    const excluded = new Set<string>([...this.bannedNames, ...this.policyValue.noload.map((e) => e.name)]);
-    for (const { type, candidates } of this.index.entries()) {
-      if (type !== 'service') continue;
-      const best = candidates.find((c) => !this.bannedNames.has(c.module));
-      for (const c of candidates) if (c !== best) excluded.add(c.module);
-    }
-    return [...this.modules.values()]
-      .filter((e) => !e.removed && !excluded.has(e.name))
-      .map((e) => e.name)
-      .sort((a, b) => this.ranks.get(a)! - this.ranks.get(b)!);
-  }
-
-  // ===========================================================================================
-  // Loading
-
-  /** load() inside another operation (startup, config reload): plan, start, add the admin. */
-  private async loadInOp(name: string, reason: string, op: Op): Promise<void> {
-    const entry = this.entry(name);
-    const plan = planLoad(this.planningView(), [name]);
-    for (const m of plan.order) op.steps.push({ module: m, action: 'load' });
-    await this.executeLoad(plan, op);
-    if (!this.adminUserOf(entry)) {
-      op.steps.push({ module: name, action: 'add_user', user: { kind: 'admin', holder: 'admin' } });
-      this.addUserRecord({ kind: 'admin', holder: 'admin', module: name, reason }, op);
-    }
-  }
-
-  /** Starts `plan.order`; on the first failure rolls back what it started, in reverse. */
-  private async executeLoad(plan: LoadPlan, op: Op): Promise<void> {
-    const started: ModuleEntry[] = [];
-    for (const name of plan.order) {
-      const entry = this.modules.get(name)!;
-      try {
-        await this.startModule(entry, plan.resolutions.get(name) ?? [], op);
-        started.push(entry);
-      } catch (err) {
-        const rolledBack: string[] = [];
-        for (const done of started.reverse()) {
-          if (!isActive(done.state)) continue;
-          for (const user of [...done.users.values()]) this.releaseUserRecord(user, op);
-          await this.stopModule(done, op);
-          rolledBack.push(done.name);
-        }
-        if (isLoaderError(err)) {
-          err.details.rolled_back = rolledBack;
-          if (rolledBack.length > 0) err.message += `; rolled back ${rolledBack.join(', ')}`;
-        }
-        throw err;
-      }
-    }
-  }
-
-  private async startModule(entry: ModuleEntry, resolutions: Resolution[], op: Op): Promise<void> {
-    transition(entry, 'loading');
-    this.emit('loading', entry.name, op, {});
-    const manifest = entry.manifest;
-
-    // The lib: reuse a blocked one only when the binary it came from is still the manifest's.
-    if (!entry.lib) {
-      await this.importLib(entry, manifest, op);
-    } else if (entry.libChecksum !== manifest.checksum) {
-      return this.failStart(entry, op, 'lib_blocked', `the lib of ${entry.name} is blocked from unloading; the changed binary can be loaded after a restart`, 'import');
-    }
-
-    // Bind dependencies (stable providers, 6.13): one user per declared dependency source.
-    const bound: BoundDependency[] = [];
-    const byHolder = new Map<string, string>();
-    for (const { dep, provider } of resolutions) {
-      if (provider === null) {
-        this.emit('dialplan_unresolved', entry.name, op, {
-          app: dep.name,
-          holder: dep.holder,
-          origin: { file: dep.origin.file, line: dep.origin.line ?? 0 },
-        });
-        continue;
-      }
-      const key = `${provider}\u0000${dep.userKind}\u0000${dep.holder}`;
-      let userId = byHolder.get(key);
-      if (!userId) {
-        const user = this.addUserRecord(
-          {
-            kind: dep.userKind,
-            holder: dep.holder,
-            module: provider,
-            owner: entry.name,
-            origin: dep.origin.line === undefined ? undefined : { file: dep.origin.file, line: dep.origin.line },
-            reason: `${dep.type}=${dep.name}`,
-          },
-          op,
-        );
-        entry.holds.add(user.id);
-        userId = user.id;
-        byHolder.set(key, userId);
-      }
-      bound.push({ ...dep, provider, userId });
-    }
-    entry.bound = bound;
-    entry.loadedManifest = manifest;
-
-    const instance = createInstance();
-    entry.instance = instance;
-    const ctx = createContext(entry, instance, this.services);
-    instance.ctx = ctx;
-    const lib = entry.lib!;
-    const settled = await runHook(() => lib.load(ctx), this.loadTimeoutMs);
-    if (settled.kind === 'value' && (settled.value === undefined || settled.value === 'success')) {
-      transition(entry, 'running');
-      entry.loadSeq = ++this.loadCounter;
-      entry.reason = null;
-      this.emit('load', entry.name, op, { state: 'running' });
-      await this.notifyCanusers(entry, op);
-      return;
-    }
-    if (settled.kind === 'value' && settled.value === 'decline') {
-      return this.failStart(entry, op, 'load_failed', `${entry.name} declined to load`, 'decline');
-    }
-    const reason =
-      settled.kind === 'timeout'
-        ? `load() did not finish within ${this.loadTimeoutMs} ms`
-        : settled.kind === 'throw'
-          ? `load() threw: ${describeError(settled.error)}`
-          : settled.value === 'failure'
-            ? 'load() returned failure'
-            : `load() returned ${JSON.stringify(settled.value)}`;
-    return this.failStart(entry, op, 'load_failed', reason, settled.kind === 'value' ? 'failure' : settled.kind);
-  }
-
-  private async importLib(entry: ModuleEntry, manifest: Manifest, op: Op): Promise<void> {
-    const algorithm = checksumAlgorithm(manifest.checksum);
-    const expected = checksumDigest(manifest.checksum);
-    const checked = await runHook(() => this.host.checksum(entry.name, algorithm), this.loadTimeoutMs);
-    if (checked.kind !== 'value') {
-      const reason = checked.kind === 'timeout' ? 'reading the binary timed out' : describeError(checked.error);
-      return this.failStart(entry, op, 'load_failed', `${entry.name}: ${reason}`, 'import');
-    }
-    entry.diskChecksum = checked.value;
-    if (checked.value !== expected) {
-      this.emit('checksum_mismatch', entry.name, op, { expected, actual: checked.value });
-      return this.failStart(entry, op, 'checksum_mismatch', `${entry.name}: the binary does not match its manifest checksum`, 'checksum_mismatch', {
-        expected,
-        actual: checked.value,
-      });
-    }
-    const imported = await runHook(() => this.host.importLib(entry.name), this.loadTimeoutMs);
-    if (imported.kind !== 'value') {
-      const reason = imported.kind === 'timeout' ? 'import timed out' : `import failed: ${describeError(imported.error)}`;
-      return this.failStart(entry, op, 'load_failed', `${entry.name}: ${reason}`, 'import');
-    }
-    entry.lib = imported.value;
-    entry.libChecksum = manifest.checksum;
-    entry.blocked = false;
-  }
-
-  /**
-   * Leaves `entry` failed (or declined) with everything it took during the attempt given back,
-   * then throws the operation's error. Never returns.
-   */
-  private failStart(
-    entry: ModuleEntry,
-    op: Op,
-    code: 'load_failed' | 'checksum_mismatch' | 'lib_blocked',
-    reason: string,
-    outcome: 'decline' | 'failure' | 'throw' | 'timeout' | 'checksum_mismatch' | 'import',
-    extra: Record<string, unknown> = {},
-  ): never {
-    if (entry.instance) {
-      this.withdrawRegistrations(entry, op);
-      endInstance(entry.instance);
-      entry.instance = null;
-    }
-    for (const id of [...entry.holds]) {
-      const user = this.usersById.get(id);
-      if (user) this.releaseUserRecord(user, op);
-    }
-    for (const user of [...entry.users.values()]) this.releaseUserRecord(user, op);
-    entry.bound = null;
-    entry.loadedManifest = null;
-    if (entry.lib && !entry.blocked) {
-      entry.lib = null;
-      entry.libChecksum = null;
-    }
-    entry.reason = reason;
-    if (outcome === 'decline') {
-      transition(entry, 'declined');
-      this.emit('declined', entry.name, op, { reason });
-    } else {
-      transition(entry, 'failed');
-      this.emit('load_failed', entry.name, op, { reason, outcome });
-    }
-    throw new LoaderError(code, reason, { module: entry.name, reason, outcome, ...extra });
-  }
-
-  private async notifyCanusers(entry: ModuleEntry, op: Op): Promise<void> {
-    for (const name of this.canusers.get(entry.name) ?? []) {
-      const canuser = this.modules.get(name);
-      if (!canuser || canuser === entry || canuser.state !== 'running' || !canuser.lib || !canuser.instance?.ctx) continue;
-      const hook = canuser.lib.onCanuse;
-      const ctx = canuser.instance.ctx;
-      if (hook) await runHook(() => hook.call(canuser.lib, ctx, entry.name), this.loadTimeoutMs);
-      this.emit('canuse', name, op, { used: entry.name });
-    }
-  }
-
-  // ===========================================================================================
-  // Unloading
 
   private softUnload(entry: ModuleEntry, op: Op, dryRun: boolean): Promise<OpResult> | OpResult {
     const admin = this.adminUserOf(entry);
@@ -881,85 +424,6 @@ export class Loader implements LoaderApi {
     return { ...this.result(op, entry, false), pending: this.pendingOf(entry), users: [...entry.users.values()].map(userInfo) };
   }
 
-  /**
-   * Who must go for `target` to stop (SPEC 6.5): its dependents (through module, config and
-   * dialplan users), recursively, are firm-unloaded too; every root user of those modules is
-   * released (admin, cancellable holds), disposed (channels) or asked to go (other holds).
-   */
-  private firmClosure(target: ModuleEntry): { modules: Set<string>; release: UserRecord[]; dispose: UserRecord[]; request: UserRecord[] } {
-    const modules = new Set<string>();
-    const release: UserRecord[] = [];
-    const dispose: UserRecord[] = [];
-    const request: UserRecord[] = [];
-    const stack = [target];
-    while (stack.length > 0) {
-      const entry = stack.pop()!;
-      if (modules.has(entry.name)) continue;
-      modules.add(entry.name);
-      for (const user of entry.users.values()) {
-        switch (user.kind) {
-          case 'module':
-          case 'config':
-          case 'dialplan': {
-            const owner = user.owner !== undefined ? this.modules.get(user.owner) : undefined;
-            if (owner && isActive(owner.state)) stack.push(owner);
-            break;
-          }
-          case 'channel':
-            (user.dispose ? dispose : request).push(user);
-            break;
-          case 'external':
-            (user.cancellable ? release : request).push(user);
-            break;
-          case 'admin':
-            release.push(user);
-            break;
-        }
-      }
-    }
-    return { modules, release, dispose, request };
-  }
-
-  private applyFirm(firm: ReturnType<Loader['firmClosure']>, op: Op): void {
-    for (const user of firm.request) {
-      this.modules.get(user.module)?.pending.add(user.id);
-      this.emit('dispose_request', user.module, op, { user: userInfo(user) });
-    }
-    for (const user of firm.release) this.releaseUserRecord(user, op);
-    this.disposeUsers(firm.dispose, op);
-    for (const user of firm.dispose) {
-      if (this.usersById.has(user.id)) this.modules.get(user.module)?.pending.add(user.id);
-    }
-  }
-
-  /** Firm-unloads inside another operation (a new ban on config reload). */
-  private requestFirmUnload(entry: ModuleEntry, op: Op): void {
-    const firm = this.firmClosure(entry);
-    this.applyFirm(firm, op);
-  }
-
-  /** Runs dispose callbacks synchronously; a release they make applies at once. */
-  private disposeUsers(users: UserRecord[], op: Op): void {
-    for (const user of users) {
-      if (!user.dispose || !this.usersById.has(user.id)) continue;
-      this.emit('dispose_request', user.module, op, { user: userInfo(user) });
-      this.syncWindow += 1;
-      try {
-        const maybe = user.dispose();
-        if (maybe && typeof (maybe as Promise<void>).catch === 'function') (maybe as Promise<void>).catch(() => undefined);
-      } catch {
-        // A dispose callback that throws simply has not let go; the user stays pending.
-      } finally {
-        this.syncWindow -= 1;
-      }
-    }
-  }
-
-  private pendingOf(entry: ModuleEntry): UserInfo[] {
-    if (!isActive(entry.state)) return [];
-    return [...entry.users.values()].map(userInfo);
-  }
-
   /** Waits (outside the queue) until `name` stops or the deadline passes, then re-reads it. */
   private async awaitStop(name: string, result: OpResult, timeoutMs: number): Promise<OpResult> {
     const entry = this.modules.get(name);
@@ -984,207 +448,6 @@ export class Loader implements LoaderApi {
       users: now ? [...now.users.values()].map(userInfo) : [],
     };
   }
-
-  /** Adds plan steps for the modules a simulation says will stop. */
-  private planStops(op: Op, stops: ModuleEntry[], primary: Set<string>, dependents: Set<string>): void {
-    for (const entry of stops) op.steps.push(this.stopStep(entry, primary, dependents));
-  }
-
-  private stopStep(entry: ModuleEntry, primary: Set<string>, dependents: Set<string>): PlanStep {
-    if (primary.has(entry.name)) return { module: entry.name, action: 'unload' };
-    return {
-      module: entry.name,
-      action: 'cascade_unload',
-      direction: dependents.has(entry.name) ? 'dependents' : 'dependencies',
-    };
-  }
-
-  /**
-   * Stops every running module left without users, latest-loaded first, until none is left
-   * (the cascade). Each stop releases what the module held, which may orphan more.
-   */
-  private async settle(op: Op, primary: Set<string>, dependents: Set<string>): Promise<void> {
-    for (let entry = this.orphans.pop(); entry; entry = this.orphans.pop()) {
-      if (entry.users.size > 0 || entry.state !== 'running') continue;
-      const step = this.stopStep(entry, primary, dependents);
-      op.steps.push(step);
-      const cause = step.action === 'cascade_unload' ? this.cascadeCause(entry, dependents, primary) : undefined;
-      if (step.direction) this.emit('cascade_unload', entry.name, { op: op.op, cause: cause ?? op.cause }, { direction: step.direction });
-      await this.stopModule(entry, cause ? { ...op, cause } : op);
-    }
-  }
-
-  /** The module whose unload cascaded to `entry` (SPEC 10 `cause`). */
-  private cascadeCause(entry: ModuleEntry, dependents: Set<string>, primary: Set<string>): string | undefined {
-    if (dependents.has(entry.name)) return [...primary][0];
-    return this.orphanedBy.get(entry.name);
-  }
-
-  /**
-   * Stops a running module: withdraws its registrations, runs unload(), ends the instance,
-   * releases what it holds, and releases or keeps its lib (6.7, 6.8).
-   */
-  private async stopModule(entry: ModuleEntry, op: EventContext): Promise<void> {
-    transition(entry, 'unloading');
-    this.emit('unloading', entry.name, op, {});
-    this.withdrawRegistrations(entry, op);
-    const instance = entry.instance;
-    const hook = entry.lib?.unload;
-    if (hook && instance?.ctx) {
-      const ctx = instance.ctx;
-      const settled = await runHook(() => hook.call(entry.lib, ctx), this.loadTimeoutMs);
-      if (settled.kind !== 'value') {
-        entry.reason = settled.kind === 'timeout' ? 'unload() timed out' : `unload() threw: ${describeError(settled.error)}`;
-      }
-      // unload() may have registered again: nothing may outlive the instance.
-      this.withdrawRegistrations(entry, op);
-    }
-    if (instance) endInstance(instance);
-    entry.instance = null;
-    for (const id of [...entry.holds]) {
-      const user = this.usersById.get(id);
-      if (user) this.releaseUserRecord(user, op);
-    }
-    entry.holds.clear();
-    entry.bound = null;
-    entry.loadedManifest = null;
-    entry.pending.clear();
-    if (entry.blocked) {
-      transition(entry, 'stopped');
-      this.emit('unload', entry.name, op, { state: 'stopped' });
-      this.emit('block_unload', entry.name, op, {});
-    } else {
-      transition(entry, 'available');
-      entry.lib = null;
-      entry.libChecksum = null;
-      this.emit('unload', entry.name, op, { state: 'available' });
-      this.emit('lib_release', entry.name, op, {});
-    }
-    this.orphanedBy.delete(entry.name);
-    if (entry.removed) {
-      this.modules.delete(entry.name);
-      this.reindex();
-    }
-  }
-
-  // ===========================================================================================
-  // Users
-
-  private addUserRecord(
-    fields: Omit<UserRecord, 'id' | 'since'>,
-    op: EventContext | null,
-  ): UserRecord {
-    const held = this.modules.get(fields.module)!;
-    const user: UserRecord = { id: `u${++this.userCounter}`, since: new Date(this.host.now()).toISOString(), ...fields };
-    held.users.set(user.id, user);
-    this.usersById.set(user.id, user);
-    this.emit('user_add', user.module, op, { user: userInfo(user) });
-    return user;
-  }
-
-  /** Removes a user record; a module left without users is queued to stop (see settle). */
-  private releaseUserRecord(user: UserRecord, op: EventContext | null): void {
-    if (!this.usersById.delete(user.id)) return;
-    const held = this.modules.get(user.module);
-    if (held) {
-      held.users.delete(user.id);
-      held.pending.delete(user.id);
-      if (held.users.size === 0 && held.state === 'running') {
-        this.orphans.push(held);
-        if (user.owner !== undefined && user.owner !== held.name) this.orphanedBy.set(held.name, user.owner);
-      }
-    }
-    if (user.owner !== undefined) this.modules.get(user.owner)?.holds.delete(user.id);
-    this.emit('user_release', user.module, op, { user: userInfo(user) });
-  }
-
-  // ===========================================================================================
-  // The module runtime's services (ctx)
-
-  private register(entry: ModuleEntry, type: string, name: string, impl: unknown, priority: number): void {
-    if (!TYPE_PATTERN.test(type)) throw new Error(`ctx.register: bad provider type ${JSON.stringify(type)}`);
-    if (typeof name !== 'string' || name.length === 0) throw new Error('ctx.register: a provider needs a name');
-    if (!Number.isInteger(priority)) throw new Error('ctx.register: priority must be an integer');
-    const key = `${type}\u0000${name}`;
-    const list = this.registry.get(key) ?? [];
-    if (list.some((r) => r.module === entry.name)) throw new Error(`ctx.register: ${entry.name} already registered ${type}=${name}`);
-    list.push({ module: entry.name, priority, impl });
-    list.sort((a, b) => b.priority - a.priority || (a.module < b.module ? -1 : a.module > b.module ? 1 : 0));
-    this.registry.set(key, list);
-    entry.instance!.registrations.push({ type, name, priority, module: entry.name, impl });
-    this.emit('provider_register', entry.name, this.current, { type, name, priority });
-  }
-
-  private withdrawRegistrations(entry: ModuleEntry, op: EventContext | null): void {
-    const instance = entry.instance;
-    if (!instance) return;
-    for (const reg of instance.registrations.splice(0)) {
-      const key = `${reg.type}\u0000${reg.name}`;
-      const list = this.registry.get(key)?.filter((r) => r.module !== entry.name) ?? [];
-      if (list.length > 0) this.registry.set(key, list);
-      else this.registry.delete(key);
-      this.emit('provider_unregister', entry.name, op, { type: reg.type, name: reg.name, priority: reg.priority });
-    }
-  }
-
-  private useProvider(entry: ModuleEntry, type: string, name: string): unknown {
-    const best = this.registry.get(`${type}\u0000${name}`)?.[0];
-    if (!best) throw new Error(`ctx.use: nothing has registered ${type}=${name}`);
-    if (best.module !== entry.name) {
-      const held = [...entry.holds].some((id) => {
-        const u = this.usersById.get(id);
-        return u?.module === best.module && u.kind === 'module';
-      });
-      if (!held) {
-        const user = this.addUserRecord(
-          { kind: 'module', holder: entry.name, module: best.module, owner: entry.name, reason: `ctx.use ${type}=${name}` },
-          this.current,
-        );
-        entry.holds.add(user.id);
-      }
-    }
-    return best.impl;
-  }
-
-  private addUserFromModule(entry: ModuleEntry, options: AddUserOptions): UserHandle {
-    const kind = options.kind ?? 'channel';
-    if (kind !== 'channel' && kind !== 'external') throw new Error(`ctx.addUser: a module may make channel or external users, not ${kind}`);
-    if (typeof options.holder !== 'string' || options.holder.length === 0) throw new Error('ctx.addUser: holder is required');
-    const target = this.modules.get(options.module ?? entry.name);
-    if (!target) throw new Error(`ctx.addUser: no module named ${options.module}`);
-    const targetLive = target === entry ? entry.state === 'loading' || entry.state === 'running' : target.state === 'running';
-    if (!targetLive) throw new Error(`ctx.addUser: ${target.name} is not running`);
-    const user = this.addUserRecord(
-      { kind, holder: options.holder, module: target.name, owner: entry.name, cancellable: false, dispose: options.dispose, reason: `made by ${entry.name}` },
-      this.current,
-    );
-    if (target !== entry) entry.holds.add(user.id);
-    const id = user.id;
-    return {
-      id,
-      release: () => this.releaseFromModule(id, entry.name),
-    };
-  }
-
-  private releaseFromModule(id: string, module: string): Promise<void> {
-    const user = this.usersById.get(id);
-    if (!user) return Promise.resolve();
-    if (this.syncWindow > 0 && this.current) {
-      this.releaseUserRecord(user, this.current);
-      return Promise.resolve();
-    }
-    return this.releaseUser(id, { cause: module }).then(
-      () => undefined,
-      (err: unknown) => {
-        if (isLoaderError(err) && err.code === 'user_not_found') return;
-        throw err;
-      },
-    );
-  }
-}
-
-function dependencyKey(dep: DeclaredDependency): string {
-  return `${dep.userKind}\u0000${dep.holder}\u0000${dep.type}\u0000${dep.name}`;
 }
 
 function isPolicyReason(reason: string | undefined): boolean {

@@ -6,7 +6,7 @@
  * the public Loader (loader.ts).
  */
 import { LoaderError, isLoaderError } from './errors.js';
-import { type EventContext } from './event-bus.js';
+import type { EventContext } from './event-bus.js';
 import { checksumAlgorithm, checksumDigest, type Manifest } from './manifest.js';
 import {
   userInfo,

@@ -12,9 +12,9 @@ import { EventBus, type EventContext } from './event-bus.js';
 import { rankModules } from './graph/order.js';
 import { ProviderIndex } from './graph/providers.js';
 import { newEntry, userInfo, type ModuleEntry, type UserRecord } from './model.js';
-import { type PlanningView } from './plan-load.js';
+import type { PlanningView } from './plan-load.js';
 import type { Policy } from './policy.js';
-import { type ContextServices } from './runtime.js';
+import type { ContextServices } from './runtime.js';
 import type { AddUserOptions, LoaderHost, OpResult, PlanStep, UserHandle } from './types.js';
 import { Views } from './views.js';
 

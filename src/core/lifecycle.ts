@@ -76,28 +76,13 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     const byHolder = new Map<string, string>();
     for (const { dep, provider } of resolutions) {
       if (provider === null) {
-        this.emit('dialplan_unresolved', entry.name, op, {
-          app: dep.name,
-          holder: dep.holder,
-          origin: { file: dep.origin.file, line: dep.origin.line ?? 0 },
-        });
+        this.reportUnresolvedStep(entry, dep, op);
         continue;
       }
       const key = `${provider}\u0000${dep.userKind}\u0000${dep.holder}`;
       let userId = byHolder.get(key);
       if (!userId) {
-        const user = this.addUserRecord(
-          {
-            kind: dep.userKind,
-            holder: dep.holder,
-            module: provider,
-            owner: entry.name,
-            origin: dep.origin.line === undefined ? undefined : { file: dep.origin.file, line: dep.origin.line },
-            reason: `${dep.type}=${dep.name}`,
-          },
-          op,
-        );
-        entry.holds.add(user.id);
+        const user = this.holdDependency(entry, dep, provider, op);
         userId = user.id;
         byHolder.set(key, userId);
       }
@@ -423,11 +408,7 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     const resolved = resolveDependency(this.planningView(), dep);
     if (!('provider' in resolved)) {
       if (dep.optional) {
-        this.emit('dialplan_unresolved', entry.name, op, {
-          app: dep.name,
-          holder: dep.holder,
-          origin: { file: dep.origin.file, line: dep.origin.line ?? 0 },
-        });
+        this.reportUnresolvedStep(entry, dep, op);
         return;
       }
       throw new LoaderError('unresolved_dependency', `nothing provides ${dep.type}=${dep.name} (needed by ${entry.name})`, {
@@ -444,6 +425,12 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     const plan = planLoad(this.planningView(), [provider]);
     for (const m of plan.order) op.steps.push({ module: m, action: 'load' });
     await this.executeLoad(plan, op);
+    const user = this.holdDependency(entry, dep, provider, op);
+    entry.bound?.push({ ...dep, provider, userId: user.id });
+  }
+
+  /** Makes `entry` a user of `provider` for the declared dependency `dep`. */
+  protected holdDependency(entry: ModuleEntry, dep: DeclaredDependency, provider: string, op: Op): UserRecord {
     const user = this.addUserRecord(
       {
         kind: dep.userKind,
@@ -456,7 +443,16 @@ export abstract class ModuleLifecycle extends LoaderRecords {
       op,
     );
     entry.holds.add(user.id);
-    entry.bound?.push({ ...dep, provider, userId: user.id });
+    return user;
+  }
+
+  /** A dialplan step whose application nothing provides: reported, not fatal (SPEC 5). */
+  protected reportUnresolvedStep(entry: ModuleEntry, dep: DeclaredDependency, op: Op): void {
+    this.emit('dialplan_unresolved', entry.name, op, {
+      app: dep.name,
+      holder: dep.holder,
+      origin: { file: dep.origin.file, line: dep.origin.line ?? 0 },
+    });
   }
 
   /** Whether `from` depends, directly or not, on `to` (bound deps when running, declared otherwise). */

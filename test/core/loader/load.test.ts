@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { isLoaderError, type LoaderError } from '../../../src/core/errors.js';
 import { checkInvariants } from '../../../src/core/invariants.js';
+import { rejection } from '../support/rejection.js';
 import { world } from '../support/world.js';
-
-async function rejection(p: Promise<unknown>): Promise<LoaderError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isLoaderError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 describe('loading a module', () => {
   it('starts its dependencies first, ties broken by load_priority then name, and makes the admin its user', async () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isLoaderError, type LoaderError } from '../../../src/core/errors.js';
 import { checkInvariants } from '../../../src/core/invariants.js';
 import type { UserHandle } from '../../../src/core/types.js';
+import { rejection } from '../support/rejection.js';
 import { world } from '../support/world.js';
-
-async function rejection(p: Promise<unknown>): Promise<LoaderError> {
-  try {
-    await p;
-  } catch (err) {
-    if (isLoaderError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected the operation to fail');
-}
 
 /** A small PBX: chan_sip over rtp and a timer, pbx_config over app_dial, both over core. */
 const pbx = () =>

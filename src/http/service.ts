@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { readConfigDir } from '../conf/config-dir.js';
 import type { LoaderApi } from '../core/api.js';
+import type { Policy } from '../core/policy.js';
 import { LoaderError } from '../core/errors.js';
 import { Loader } from '../core/loader.js';
 import { createNodeHost } from '../host/node-host.js';
@@ -61,6 +62,18 @@ function configErrors(errors: ReadonlyArray<{ message: string }>): string {
   return errors.map((e) => `  ${e.message}`).join('\n');
 }
 
+/**
+ * `startup failed: require=chan_dahdi (modules.conf:2): chan_dahdi: load() returned failure
+ * [load_failed]`: which require failed, where it was declared, which module failed and why.
+ */
+function describeStartupFailure(err: LoaderError, policy: Policy, loader: LoaderApi): string {
+  const failed = typeof err.details.module === 'string' ? err.details.module : undefined;
+  const required = policy.require.find((r) => !loader.has(r.name) || loader.get(r.name).state !== 'running');
+  const which = required ? `require=${required.name} (${required.file}:${required.line}): ` : '';
+  const reason = failed && !err.message.includes(failed) ? `${failed}: ${err.message}` : err.message;
+  return `startup failed: ${which}${reason} [${err.code}]`;
+}
+
 export async function createService(options: ServiceOptions): Promise<Service> {
   const { settings } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
@@ -100,13 +113,10 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       logger.warn({ failure }, `startup: ${failure.module} did not load (${failure.code}): ${failure.message}`);
     }
   } catch (err) {
+    const failure = err instanceof LoaderError ? new ServiceStartError(describeStartupFailure(err, conf.policy, loader), { cause: err }) : err;
     hub.close();
     await loader.shutdown({ cause: 'startup_failed' }).catch(() => undefined);
-    if (err instanceof LoaderError) {
-      const module = typeof err.details.module === 'string' ? `, module ${err.details.module}` : '';
-      throw new ServiceStartError(`startup failed: ${err.message} [${err.code}${module}]`, { cause: err });
-    }
-    throw err;
+    throw failure;
   }
 
   const context: ServiceContext = {

@@ -17,12 +17,13 @@ function settings(dirs: { modules: string; config: string }, host = '127.0.0.1')
 
 describe('createService', () => {
   it('fails startup naming the required module and its reason', async () => {
-    const dirs = await sampleDirs({ modules: { 'chan_dahdi.js': BROKEN }, config: { 'modules.conf': '[modules]\nrequire=chan_dahdi\n' } });
+    const dirs = await sampleDirs({
+      modules: { 'chan_dahdi.js': BROKEN },
+      config: { 'modules.conf': '[modules]\nrequire=func_cut\nrequire=chan_dahdi\n' },
+    });
     const failure = await createService({ settings: settings(dirs), heartbeatMs: 0 }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ServiceStartError);
-    expect((failure as Error).message).toMatch(/chan_dahdi/);
-    expect((failure as Error).message).toMatch(/no DAHDI hardware found/);
-    expect((failure as Error).message).toMatch(/load_failed/);
+    expect((failure as Error).message).toMatch(/^startup failed: require=chan_dahdi \(modules\.conf:3\): chan_dahdi: .*no DAHDI hardware found.* \[load_failed\]$/);
     await dirs.remove();
   });
 

@@ -49,6 +49,8 @@ interface Subscriber {
   sink: EventSink;
   filter: EventFilter;
   lastSeq: number | null;
+  /** Bytes of its replay: a large replay is not held against it as slowness. */
+  slack: number;
 }
 
 export interface Subscription {
@@ -91,7 +93,7 @@ export class EventHub {
    * Replay and registration happen in one synchronous step, so nothing falls between them.
    */
   subscribe(sink: EventSink, options: { filter: EventFilter; since?: number | undefined }): Subscription {
-    const sub: Subscriber = { sink, filter: options.filter, lastSeq: null };
+    const sub: Subscriber = { sink, filter: options.filter, lastSeq: null, slack: 0 };
     if (options.since !== undefined) this.replay(sub, options.since);
     this.subscribers.add(sub);
     return { close: () => void this.subscribers.delete(sub) };
@@ -117,6 +119,7 @@ export class EventHub {
         if (sub.filter(held)) {
           sub.sink.send(held.text);
           sub.lastSeq = held.seq;
+          sub.slack += held.text.length;
         }
       }
     }
@@ -132,7 +135,7 @@ export class EventHub {
   }
 
   private deliver(sub: Subscriber, text: string, seq: number | null): void {
-    if (sub.sink.bufferedBytes() > this.options.maxBufferedBytes) {
+    if (sub.sink.bufferedBytes() > this.options.maxBufferedBytes + sub.slack) {
       if (seq !== null) this.options.observer?.dropped?.('slow_subscriber', 1);
       this.end(sub, 'slow_subscriber', CLOSE_SLOW_SUBSCRIBER, 'slow subscriber');
       return;

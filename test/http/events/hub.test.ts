@@ -105,6 +105,17 @@ describe('EventHub', () => {
     expect(counts).toMatchObject({ published: 3, cutOff: 1, dropped: [['slow_subscriber', 1]] });
   });
 
+  it('does not hold a large replay against a subscriber as slowness', () => {
+    const { hub, emit } = makeHub({ maxBufferedBytes: 100 });
+    for (let i = 0; i < 20; i++) emit();
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { filter: compileFilter({}), since: 0 });
+    sink.buffered = 20 * 60;
+    emit();
+    expect(sink.closed).toBeUndefined();
+    expect(sink.seqs.at(-1)).toBe(21);
+  });
+
   it('stops delivering once a subscription is closed', () => {
     const { hub, emit } = makeHub();
     const sink = new RecordingSink();

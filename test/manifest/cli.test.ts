@@ -28,10 +28,10 @@ describe('modloader manifest generate', () => {
   });
 
   it('prints each error as file:line and exits 1', async () => {
-    const src = await writeTree(await tempDir(), { 'bad.js': '/*** MODULEINFO\n<use>x</use>\n***/\n' });
+    const src = await writeTree(await tempDir(), { 'bad.js': '/*** MODULEINFO\n<canuse>x</canuse>\n***/\n' });
     const run = await modloader('manifest', 'generate', src);
     expect(run.code).toBe(1);
-    expect(run.err).toEqual([`${join(src, 'bad.js')}:2: [MODULEINFO] use: <use> needs a type attribute, e.g. type="module"`]);
+    expect(run.err).toEqual([`${join(src, 'bad.js')}:2: [MODULEINFO] canuse: <canuse> needs a type attribute, e.g. type="module"`]);
   });
 
   it('lists skipped files with --verbose', async () => {

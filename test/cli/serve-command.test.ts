@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { packageRoot } from '../../src/http/settings.js';
-import { sampleDirs, type SampleDirs } from '../http/support/sample-dirs.js';
+import { sampleDirs, type SampleDirs } from '../support/sample-dirs.js';
 import { captureIO } from './support/io.js';
 
 const root = packageRoot();

@@ -4,10 +4,8 @@
  * shipped config, the modules imported by the Node.js host and run by the loader.
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanResult } from '../../src/core/api.js';
@@ -16,31 +14,14 @@ import { Loader } from '../../src/core/loader.js';
 import type { Policy } from '../../src/core/policy.js';
 import type { LoaderEvent } from '../../src/core/types.js';
 import { createNodeHost } from '../../src/host/node-host.js';
-import { generateManifests } from '../../src/manifest/generate/generate.js';
 import { scanModuleDir } from '../../src/manifest/scan.js';
-
-const REPO_MODULES = fileURLToPath(new URL('../../modules/', import.meta.url));
-const REPO_CONFIG = fileURLToPath(new URL('../../config/', import.meta.url));
-
-/** The proposal's example manifest, without its checksum line. */
-const PROPOSAL_MANIFEST = `[module]
-name=func_periodic_hook
-support_level=core
-export_globals=yes
-
-[uses]
-module=app_chanspy
-module=func_cut
-module=func_groupcount
-module=func_uri
-
-[provides]
-function=PERIODIC_HOOK
-`;
+import { PROPOSAL_MANIFEST, withoutChecksum } from '../support/proposal.js';
+import { sampleDirs, type SampleDirs } from '../support/sample-dirs.js';
 
 type Originate = (args: { peer?: string }) => Promise<{ channel: string; user_id: string }>;
 type Hangup = (args: { channel: string }) => Promise<unknown>;
 
+let dirs: SampleDirs;
 let dir: string;
 let written: string[];
 let generateErrors: unknown[];
@@ -50,22 +31,20 @@ let policy: Policy;
 
 beforeAll(async () => {
   // A copy, so the test neither needs nor touches the repo's generated manifests.
-  dir = await mkdtemp(join(tmpdir(), 'modloader-sample-'));
-  await cp(REPO_MODULES, dir, { recursive: true, filter: (source) => !source.endsWith('.manifest') });
-  await cp(fileURLToPath(new URL('../../package.json', import.meta.url)), join(dir, 'package.json'));
-  const generated = await generateManifests(dir);
-  written = generated.written;
-  generateErrors = generated.errors;
+  dirs = await sampleDirs();
+  dir = dirs.modules;
+  written = dirs.generated.written;
+  generateErrors = dirs.generated.errors;
   ({ scan, problems: scanProblems } = await scanModuleDir(dir));
-  policy = (await readConfigDir(REPO_CONFIG)).policy;
+  policy = (await readConfigDir(dirs.config)).policy;
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await dirs.remove();
 });
 
 /** A loader over the sample set and the shipped config, with every event recorded. */
 function pbx(overrides: Partial<Policy> = {}) {
-  const host = createNodeHost({ modulesDir: dir, configDir: REPO_CONFIG, logger: pino({ level: 'silent' }) });
+  const host = createNodeHost({ modulesDir: dir, configDir: dirs.config, logger: pino({ level: 'silent' }) });
   const loader = new Loader({ host, scan, policy: { ...policy, ...overrides } });
   const events: LoaderEvent[] = [];
   loader.subscribe((event) => events.push(event));
@@ -89,7 +68,8 @@ describe('the sample module set', () => {
 
   it("gives func_periodic_hook exactly the proposal's example manifest, apart from the checksum", async () => {
     const text = await readFile(join(dir, 'func_periodic_hook.manifest'), 'utf8');
-    expect(text.replace(/^checksum=[0-9a-f]{32}\n/m, '').trimEnd()).toBe(PROPOSAL_MANIFEST.trimEnd());
+    expect(text).toMatch(/^checksum=[0-9a-f]{32}$/m);
+    expect(withoutChecksum(text)).toBe(withoutChecksum(PROPOSAL_MANIFEST));
   });
 
   it('registers, once running, exactly what each manifest provides', async () => {
@@ -201,6 +181,39 @@ describe('the sample PBX under the shipped config', () => {
     expect(websocket).toMatchObject({ state: 'stopped', blocked: true, lib_loaded: true });
     expect(events).toContainEqual(expect.objectContaining({ event: 'block_unload', module: 'res_http_websocket' }));
     expect(loader.get('chan_sip').state).not.toBe('running');
+  });
+
+  it('refuses to start when modules.conf requires a banned module (require=app_system with neverload=app_system)', async () => {
+    const { loader, running } = pbx({ require: [...policy.require, { name: 'app_system', file: 'modules.conf', line: 99 }] });
+    await expect(loader.startup()).rejects.toMatchObject({ code: 'neverload', details: { module: 'app_system' } });
+    expect(running()).not.toContain('app_system');
+  });
+
+  it('with autoload=yes loads every module but the banned ones, and of the timers only the best (timerfd, 200)', async () => {
+    const { loader, running } = pbx({ autoload: true, require: [], load: [] });
+    await loader.startup();
+    const up = running();
+    expect(up).toContain('res_timing_timerfd');
+    expect(up).not.toContain('res_timing_dahdi');
+    expect(up).not.toContain('res_timing_pthread');
+    expect(up).not.toContain('app_system');
+    expect(up).not.toContain('func_shell');
+    expect(up).toEqual(expect.arrayContaining(['chan_sip', 'pbx_config', 'func_periodic_hook', 'res_http_websocket']));
+    await loader.shutdown();
+  });
+
+  it('takes the dependents of a firm-unloaded dependency down first (cascade up), then what only they needed', async () => {
+    const { loader, events, running } = pbx();
+    await loader.startup();
+    const result = await loader.unload('res_rtp_asterisk', { force: true });
+    const stops = result.plan.filter((step) => step.action === 'unload' || step.action === 'cascade_unload');
+    expect(stops[0]).toMatchObject({ module: 'chan_sip', action: 'cascade_unload', direction: 'dependents' });
+    const at = (name: string) => stops.findIndex((step) => step.module === name);
+    expect(at('chan_sip')).toBeLessThan(at('res_rtp_asterisk'));
+    expect(stops.find((step) => step.module === 'res_rtp_asterisk')).toMatchObject({ action: 'unload' });
+    expect(events).toContainEqual(expect.objectContaining({ event: 'cascade_unload', module: 'chan_sip', direction: 'dependents', cause: 'res_rtp_asterisk' }));
+    // Everything was there only for chan_sip (the required module), so nothing is left running.
+    expect(running()).toEqual([]);
   });
 
   it('refuses the banned modules, even on request', async () => {

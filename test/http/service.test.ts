@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createService, ServiceStartError } from '../../src/http/service.js';
-import { sampleDirs } from './support/sample-dirs.js';
+import { sampleDirs } from '../support/sample-dirs.js';
 
 const BROKEN = `/*** MODULEINFO
 \t<support_level>extended</support_level>

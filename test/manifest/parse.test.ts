@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/manifest/parse.js';
 import type { ManifestProblem } from '../../src/manifest/problem.js';
-
-const PROPOSAL_EXAMPLE = `[module]
-name=func_periodic_hook
-checksum=844c2153257936cc25d8b32760780c7b
-support_level=core
-export_globals=yes
-
-[uses]
-module=app_chanspy
-module=func_cut
-module=func_groupcount
-module=func_uri
-
-[provides]
-function=PERIODIC_HOOK
-`;
+import { PROPOSAL_MANIFEST } from '../support/proposal.js';
 
 function problems(text: string, file = 'm/x.manifest'): Array<Pick<ManifestProblem, 'code' | 'line' | 'section' | 'key'>> {
   const result = parseManifest(text, file);
@@ -29,7 +14,7 @@ const HEAD = '[module]\nname=x\nchecksum=844c2153257936cc25d8b32760780c7b\n';
 
 describe('parseManifest', () => {
   it("reads the proposal's example manifest into the core's Manifest", () => {
-    expect(parseManifest(PROPOSAL_EXAMPLE, 'modules/func_periodic_hook.manifest')).toEqual({
+    expect(parseManifest(PROPOSAL_MANIFEST, 'modules/func_periodic_hook.manifest')).toEqual({
       ok: true,
       manifest: {
         name: 'func_periodic_hook',

@@ -210,3 +210,20 @@ describe('stable providers (6.13)', () => {
     expect(w.loader.get('user').dependencies[0]?.provider).toBe('timerfd');
   });
 });
+
+describe('reload', () => {
+  it("runs a running module's reload() and reports it", async () => {
+    const w = world([{ name: 'pbx_config' }]);
+    await w.loader.load('pbx_config');
+    const result = await w.loader.reload('pbx_config', { cause: 'req-r' });
+    expect(result.plan).toEqual([{ module: 'pbx_config', action: 'reload' }]);
+    expect(w.host.calls).toContain('reload pbx_config');
+    expect(w.events.at(-1)).toMatchObject({ event: 'reload', module: 'pbx_config', result: 'success', cause: 'req-r' });
+  });
+
+  it('refuses a module that is not running (invalid_request)', async () => {
+    const w = world([{ name: 'pbx_config' }]);
+    expect((await rejection(w.loader.reload('pbx_config'))).code).toBe('invalid_request');
+    expect(w.host.calls).toEqual([]);
+  });
+});

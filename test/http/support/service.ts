@@ -4,7 +4,7 @@
  */
 import { createService, type Service, type ServiceOptions } from '../../../src/http/service.js';
 import { listen } from '../../../src/http/server.js';
-import { sampleDirs, type SampleDirOptions, type SampleDirs } from './sample-dirs.js';
+import { sampleDirs, type SampleDirOptions, type SampleDirs } from '../../support/sample-dirs.js';
 
 export interface TestService extends Service {
   dirs: SampleDirs;

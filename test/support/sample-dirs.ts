@@ -1,17 +1,19 @@
 /**
- * Real module and config directories for service tests: the repo's sample modules copied to a
+ * Real module and config directories for tests of the sample PBX: the repo's sample modules copied to a
  * temp dir with their manifests generated there, and the sample config (or given files).
  */
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateManifests } from '../../../src/manifest/generate/generate.js';
-import { packageRoot } from '../../../src/http/settings.js';
+import { generateManifests, type GenerateResult } from '../../src/manifest/generate/generate.js';
+import { packageRoot } from '../../src/http/settings.js';
 
 export interface SampleDirs {
   root: string;
   modules: string;
   config: string;
+  /** What generating the copied modules' manifests gave (it has no errors, or this throws). */
+  generated: GenerateResult;
   remove(): Promise<void>;
 }
 
@@ -33,6 +35,8 @@ export async function sampleDirs(options: SampleDirOptions = {}): Promise<Sample
     recursive: true,
     filter: (src) => !src.endsWith('.manifest'),
   });
+  // As in the repo, the module directory sits in a "type": "module" package: .js files are ESM.
+  await writeFile(join(root, 'package.json'), '{ "type": "module" }\n');
   for (const [file, text] of Object.entries(options.modules ?? {})) await writeFile(join(modules, file), text);
   const generated = await generateManifests(modules);
   if (generated.errors.length > 0) throw new Error(`sample manifests: ${JSON.stringify(generated.errors)}`);
@@ -46,5 +50,5 @@ export async function sampleDirs(options: SampleDirOptions = {}): Promise<Sample
     if (text === null) await rm(join(config, file), { force: true });
     else await writeFile(join(config, file), text);
   }
-  return { root, modules, config, remove: () => rm(root, { recursive: true, force: true }) };
+  return { root, modules, config, generated, remove: () => rm(root, { recursive: true, force: true }) };
 }

@@ -17,6 +17,7 @@ import { measureOf, type FigureResult } from '../report/figure.js';
 import { startChild, type ChildHandle } from '../servers/ipc.js';
 import type { BenchContext } from '../support/context.js';
 import { progress } from '../support/progress.js';
+import { median } from '../support/stats.js';
 import { writeServiceDirs } from '../support/service-fixture.js';
 import { connectStalled, Subscribers } from '../support/ws-clients.js';
 import { BARE_CHILD, SERVICE_CHILD } from './http.js';
@@ -31,9 +32,8 @@ function blockingSource(name: string): string {
 }
 
 export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
-  const targetEvents = ctx.quick ? 3_000 : 10_000;
-  // Each run is long (seconds) and so steadier than the short figures': at most 3 per side.
-  const runs = Math.min(ctx.runs, 3);
+  const targetEvents = ctx.quick ? 1_000 : 5_000;
+  const runs = ctx.runs;
   const graph = generateGraph({ modules: MODULES, edges: MODULES * 3, seed: ctx.seed });
   const dir = join(ctx.tmpDir, 'events');
   const dirs = await writeServiceDirs(dir, graph.manifests, { autoload: false, source: blockingSource });
@@ -75,34 +75,41 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
     const stalledRuns: number[] = [];
     const raw: number[] = [];
     let stalledCutOff = 0;
-    const cpuNote = (side: string, cpu: CpuSplit): void => progress(`figures 6-7: ${side}: server CPU ${cpu.server.toFixed(0)} ms, subscribers' CPU ${cpu.clients.toFixed(0)} ms`);
+    // Server CPU time per event (µs): what each side costs the server, whatever the clients cost.
+    const cpu = { normal: [] as number[], stalled: [] as number[], raw: [] as number[] };
+    const perEvent = (split: CpuSplit, events: number): number => (split.server * 1000) / events;
     for (let run = 1; run <= runs; run += 1) {
       const sides: Array<() => Promise<void>> = [
         async () => {
           const r = await produce(service, subscribers, graph.root, cycles);
           normal.push(r.rate);
-          cpuNote('service', r.cpu);
+          cpu.normal.push(perEvent(r.cpu, r.events));
         },
         async () => {
           const stalled = await connectStalled(streamUrl);
           await waitForSubscribers(service, SUBSCRIBERS + 1);
           const r = await produce(service, subscribers, graph.root, cycles);
           stalledRuns.push(r.rate);
+          cpu.stalled.push(perEvent(r.cpu, r.events));
           if ((await service.request<number>('subscribers')) === SUBSCRIBERS) stalledCutOff += 1;
           await closeStalled(stalled, service);
         },
         async () => {
           const r = await broadcast(bare, rawSubscribers, messagesFile, messages.length);
           raw.push(r.rate);
-          cpuNote('raw ws', r.cpu);
+          cpu.raw.push(perEvent(r.cpu, messages.length));
         },
       ];
       for (let i = 0; i < (run - 1) % sides.length; i += 1) sides.push(sides.shift()!);
       for (const side of sides) await side();
       progress(
-        `figures 6-7: run ${run}/${runs}: service ${fmt(normal.at(-1)!)} events/s, with a stalled subscriber ${fmt(stalledRuns.at(-1)!)}, raw ws ${fmt(raw.at(-1)!)}`,
+        `figures 6-7: run ${run}/${runs}: service ${fmt(normal.at(-1)!)} events/s (${fmt(cpu.normal.at(-1)!)} µs server CPU each), ` +
+          `with a stalled subscriber ${fmt(stalledRuns.at(-1)!)} (${fmt(cpu.stalled.at(-1)!)} µs), raw ws ${fmt(raw.at(-1)!)} (${fmt(cpu.raw.at(-1)!)} µs)`,
       );
     }
+    const cpuNormal = median(cpu.normal);
+    const cpuStalled = median(cpu.stalled);
+    const cpuRaw = median(cpu.raw);
     const n = measureOf(normal, 'events/s');
     const s = measureOf(stalledRuns, 'events/s');
     const b = measureOf(raw, 'events/s');
@@ -117,7 +124,11 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
         baseline: b,
         ratio: (100 * n.value) / b.value,
         target: { compare: 'at_least', value: 50, unit: '%' },
-        notes: [`${common} Baseline: a raw \`ws\` server sending the same recorded texts to ${SUBSCRIBERS} clients, 64 messages per event-loop turn.`],
+        notes: [
+          `${common} Baseline: a raw \`ws\` server sending the same recorded texts to ${SUBSCRIBERS} clients, 64 messages per event-loop turn. ` +
+            `Server CPU per event: service ${fmt(cpuNormal)} µs, raw ${fmt(cpuRaw)} µs (by CPU the service reaches ${fmt((100 * cpuRaw) / cpuNormal)}% of the raw rate; ` +
+            `the subscribers share the machine, so events/s also reflects them).`,
+        ],
       },
       {
         id: 7,
@@ -128,7 +139,8 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
         target: { compare: 'at_least', value: 90, unit: '%' },
         notes: [
           `a ${SUBSCRIBERS + 1}st subscriber connects before the run and pauses its socket (stops reading); baseline: figure 6's measured runs. ` +
-            `The stalled subscriber was cut off by the service during ${stalledCutOff} of ${runs} runs (it is cut off once more than the hub's 4 MiB are waiting for it, after the kernel's socket buffers have filled).`,
+            `The stalled subscriber was cut off by the service during ${stalledCutOff} of ${runs} runs (it is cut off once more than the hub's 4 MiB are waiting for it, after the kernel's socket buffers have filled). ` +
+            `Server CPU per event: ${fmt(cpuStalled)} µs with the stalled subscriber, ${fmt(cpuNormal)} µs without (${fmt((100 * cpuNormal) / cpuStalled)}% by CPU).`,
         ],
       },
     ];

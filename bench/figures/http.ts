@@ -14,19 +14,20 @@ import { measureOf, type FigureResult } from '../report/figure.js';
 import { startChild, type ChildHandle } from '../servers/ipc.js';
 import type { BenchContext } from '../support/context.js';
 import { progress } from '../support/progress.js';
+import { median } from '../support/stats.js';
 import { writeServiceDirs } from '../support/service-fixture.js';
 
 const CONNECTIONS = 50;
-const MODULES = 1_000;
 
 export const SERVICE_CHILD = fileURLToPath(new URL('../servers/service-child.js', import.meta.url));
 export const BARE_CHILD = fileURLToPath(new URL('../servers/bare-child.js', import.meta.url));
 
 export async function httpFigures(ctx: BenchContext): Promise<FigureResult[]> {
-  const duration = ctx.quick ? 1 : 5;
-  const graph = generateGraph({ modules: MODULES, edges: MODULES * 5, seed: ctx.seed });
+  const duration = ctx.quick ? 1 : 4;
+  const modules = ctx.quick ? 200 : 1_000;
+  const graph = generateGraph({ modules, edges: modules * 5, seed: ctx.seed });
   const dir = join(ctx.tmpDir, 'http');
-  progress(`figures 4-5: writing ${MODULES} modules and starting the service (autoload=yes)`);
+  progress(`figures 4-5: writing ${modules} modules and starting the service (autoload=yes)`);
   const dirs = await writeServiceDirs(dir, graph.manifests, { autoload: true });
   const children: ChildHandle[] = [];
   try {
@@ -34,20 +35,20 @@ export async function httpFigures(ctx: BenchContext): Promise<FigureResult[]> {
     children.push(service);
     const serviceUrl = String(service.ready['url']);
     // A typical module: the median of the graph, with a handful of users and dependencies.
-    const name = graph.manifests[Math.floor(MODULES / 2)]!.name;
+    const name = graph.manifests[Math.floor(modules / 2)]!.name;
     const detail = await getJson(`${serviceUrl}/modules/${name}`);
     const listText = await getText(`${serviceUrl}/modules`);
     const list = (JSON.parse(listText) as { modules: Array<{ state: string }> }).modules;
     const running = list.filter((m) => m.state === 'running').length;
-    if (list.length !== MODULES) throw new Error(`figures 4-5: GET /modules listed ${list.length} modules, expected ${MODULES}`);
+    if (list.length !== modules) throw new Error(`figures 4-5: GET /modules listed ${list.length} modules, expected ${modules}`);
     const fixtures = join(dir, 'fixtures.json');
     await writeFile(fixtures, JSON.stringify({ detail, list: listText }));
     const bare = await startChild(BARE_CHILD, [fixtures]);
     children.push(bare);
     const bareUrl = String(bare.ready['url']);
 
-    const detailRuns = await compare(ctx, 'figure 4', duration, `${serviceUrl}/modules/${name}`, `${bareUrl}/modules/${name}`);
-    const listRuns = await compare(ctx, 'figure 5', duration, `${serviceUrl}/modules`, `${bareUrl}/modules`);
+    const detailRuns = await compare(ctx, 'figure 4', duration, { url: `${serviceUrl}/modules/${name}`, server: service }, { url: `${bareUrl}/modules/${name}`, server: bare });
+    const listRuns = await compare(ctx, 'figure 5', duration, { url: `${serviceUrl}/modules`, server: service }, { url: `${bareUrl}/modules`, server: bare });
     const detailBytes = JSON.stringify(detail).length;
     return [
       {
@@ -58,19 +59,21 @@ export async function httpFigures(ctx: BenchContext): Promise<FigureResult[]> {
         ratio: (100 * detailRuns.measured.value) / detailRuns.baseline.value,
         target: { compare: 'at_least', value: 60, unit: '%' },
         notes: [
-          `autocannon, ${CONNECTIONS} connections, ${duration} s per run, against the service (\`createService\`, ${MODULES} modules of which ${running} running) asking for \`${name}\` ` +
+          `autocannon, ${CONNECTIONS} connections, ${duration} s per run, against the service (\`createService\`, ${modules} modules of which ${running} running) asking for \`${name}\` ` +
             `(${detailBytes} bytes of JSON), and against a bare fastify route answering the same object, fixed.`,
+          cpuNote(detailRuns.cpu),
         ],
       },
       {
         id: 5,
-        title: `\`GET /modules\` req/s with ${MODULES.toLocaleString('en-US')} modules`,
+        title: `\`GET /modules\` req/s with ${modules.toLocaleString('en-US')} modules`,
         measured: listRuns.measured,
         baseline: listRuns.baseline,
         ratio: (100 * listRuns.measured.value) / listRuns.baseline.value,
         target: { compare: 'at_least', value: 70, unit: '%' },
         notes: [
           `as figure 4, for the list (${listText.length.toLocaleString('en-US')} bytes of JSON); the bare route sends the same text prebuilt.`,
+          cpuNote(listRuns.cpu),
         ],
       },
     ];
@@ -79,28 +82,64 @@ export async function httpFigures(ctx: BenchContext): Promise<FigureResult[]> {
   }
 }
 
-async function compare(ctx: BenchContext, label: string, duration: number, measuredUrl: string, baselineUrl: string) {
+interface Side {
+  url: string;
+  server: ChildHandle;
+}
+
+/** Runs autocannon against both sides, alternating; req/s, and the server's CPU time per request. */
+async function compare(ctx: BenchContext, label: string, duration: number, measuredSide: Side, baselineSide: Side) {
   progress(`${label}: warm-up`);
-  await cannon(measuredUrl, 1);
-  await cannon(baselineUrl, 1);
+  await cannon(measuredSide, 1);
+  await cannon(baselineSide, 1);
   const measured: number[] = [];
   const baseline: number[] = [];
+  const measuredCpu: number[] = [];
+  const baselineCpu: number[] = [];
   for (let run = 1; run <= ctx.runs; run += 1) {
-    const sides = [async () => measured.push(await cannon(measuredUrl, duration)), async () => baseline.push(await cannon(baselineUrl, duration))];
+    const sides = [
+      async () => {
+        const r = await cannon(measuredSide, duration);
+        measured.push(r.rate);
+        measuredCpu.push(r.cpuPerRequest);
+      },
+      async () => {
+        const r = await cannon(baselineSide, duration);
+        baseline.push(r.rate);
+        baselineCpu.push(r.cpuPerRequest);
+      },
+    ];
     if (run % 2 === 0) sides.reverse();
     for (const side of sides) await side();
-    progress(`${label}: run ${run}/${ctx.runs}: service ${measured.at(-1)!.toFixed(0)} req/s, bare ${baseline.at(-1)!.toFixed(0)} req/s`);
+    progress(
+      `${label}: run ${run}/${ctx.runs}: service ${measured.at(-1)!.toFixed(0)} req/s (${measuredCpu.at(-1)!.toFixed(0)} µs CPU each), ` +
+        `bare ${baseline.at(-1)!.toFixed(0)} req/s (${baselineCpu.at(-1)!.toFixed(0)} µs CPU each)`,
+    );
   }
-  return { measured: measureOf(measured, 'req/s'), baseline: measureOf(baseline, 'req/s') };
+  return {
+    measured: measureOf(measured, 'req/s'),
+    baseline: measureOf(baseline, 'req/s'),
+    cpu: { measured: median(measuredCpu), baseline: median(baselineCpu) },
+  };
+}
+
+/** A sentence on the server CPU time per request of both sides (insensitive to the client). */
+function cpuNote(cpu: { measured: number; baseline: number }): string {
+  return (
+    `Server CPU per request: service ${cpu.measured.toFixed(0)} µs, bare ${cpu.baseline.toFixed(0)} µs ` +
+    `(the bare route's CPU is ${((100 * cpu.baseline) / cpu.measured).toFixed(0)}% of the service's; autocannon shares the machine, so req/s also reflects the client).`
+  );
 }
 
 /** Requests per second (autocannon's average over the run); throws on errors or non-2xx. */
-async function cannon(url: string, duration: number): Promise<number> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration });
+async function cannon(side: Side, duration: number): Promise<{ rate: number; cpuPerRequest: number }> {
+  const cpuBefore = await side.server.request<number>('cpu');
+  const result = await autocannon({ url: side.url, connections: CONNECTIONS, duration });
+  const cpu = (await side.server.request<number>('cpu')) - cpuBefore;
   if (result.errors > 0 || result.non2xx > 0 || result.timeouts > 0) {
-    throw new Error(`autocannon ${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`);
+    throw new Error(`autocannon ${side.url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`);
   }
-  return result.requests.average;
+  return { rate: result.requests.average, cpuPerRequest: (cpu * 1000) / Math.max(1, result.requests.total) };
 }
 
 async function getText(url: string): Promise<string> {

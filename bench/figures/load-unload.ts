@@ -25,7 +25,7 @@ import { progress } from '../support/progress.js';
 import { collectGarbage, timeMs } from '../support/stats.js';
 
 export async function loadUnloadFigure(ctx: BenchContext): Promise<FigureResult[]> {
-  const size = ctx.quick ? 1_000 : 10_000;
+  const size = ctx.quick ? 500 : 10_000;
   const graph = generateGraph({ modules: size, edges: size * 5, seed: ctx.seed });
   const dir = join(ctx.tmpDir, 'load-unload');
   progress(`figure 3: writing ${size} module files and manifests to ${dir}`);

@@ -17,7 +17,7 @@ import { trivialHost } from '../support/trivial-host.js';
 const EDGES_PER_MODULE = 5;
 
 export async function planFigures(ctx: BenchContext): Promise<FigureResult[]> {
-  const small = ctx.quick ? 2_000 : 10_000;
+  const small = ctx.quick ? 1_000 : 10_000;
   const large = small * 10;
 
   progress(`figure 1: generating ${small} modules, ${small * EDGES_PER_MODULE} edges (seed ${ctx.seed})`);

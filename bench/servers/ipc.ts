@@ -24,7 +24,10 @@ export interface ChildHandle {
 
 /** Forks `script` with `args` and resolves once it has sent its ready message. */
 export function startChild(script: string, args: string[]): Promise<ChildHandle> {
-  const child = fork(script, args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_PROFILE_SERVERS=<dir>: the servers write CPU profiles there (see docs/benchmarks.md).
+  const profileDir = process.env['BENCH_PROFILE_SERVERS'];
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
   return new Promise((resolve, reject) => {

@@ -22,11 +22,11 @@ export async function planFigures(ctx: BenchContext): Promise<FigureResult[]> {
 
   progress(`figure 1: generating ${small} modules, ${small * EDGES_PER_MODULE} edges (seed ${ctx.seed})`);
   const smallGraph = generateGraph({ modules: small, edges: small * EDGES_PER_MODULE, seed: ctx.seed });
-  const smallRuns = await timePlans(smallGraph, ctx, 'figure 1', true);
+  const smallRuns = await timePlans(smallGraph, ctx, 'figure 1');
 
   progress(`figure 2: generating ${large} modules, ${large * EDGES_PER_MODULE} edges (seed ${ctx.seed})`);
   const largeGraph = generateGraph({ modules: large, edges: large * EDGES_PER_MODULE, seed: ctx.seed });
-  const largeRuns = await timePlans(largeGraph, ctx, 'figure 2', true);
+  const largeRuns = await timePlans(largeGraph, ctx, 'figure 2');
 
   const label = (g: BenchGraph): string => `${g.manifests.length.toLocaleString('en-US')} modules, ${g.edges.toLocaleString('en-US')} edges`;
   return [
@@ -58,20 +58,21 @@ export async function planFigures(ctx: BenchContext): Promise<FigureResult[]> {
   ];
 }
 
-/** Times the dry-run plan and the bare sort, interleaved, after a warm-up; ms per plan. */
-async function timePlans(graph: BenchGraph, ctx: BenchContext, label: string, check: boolean): Promise<{ plan: Measure; kahn: Measure }> {
+/**
+ * Checks that the plan covers the whole graph, then times the dry-run plan and the bare sort,
+ * interleaved, after a warm-up; ms per plan.
+ */
+async function timePlans(graph: BenchGraph, ctx: BenchContext, label: string): Promise<{ plan: Measure; kahn: Measure }> {
   const loader = new Loader({
     host: trivialHost(),
     scan: { manifests: graph.manifests, binaries: new Map(graph.manifests.map((m) => [m.name, PLACEHOLDER_CHECKSUM])) },
     policy: emptyPolicy(),
   });
   const plan = () => loader.load(graph.root, { dryRun: true });
-  if (check) {
-    const result = await plan();
-    const loads = result.plan.filter((s) => s.action === 'load').length;
-    if (loads !== graph.manifests.length) throw new Error(`${label}: the plan loads ${loads} modules, expected ${graph.manifests.length}`);
-    if (kahnOrder(graph.deps).length !== graph.manifests.length) throw new Error(`${label}: the bare sort lost modules`);
-  }
+  const result = await plan();
+  const loads = result.plan.filter((s) => s.action === 'load').length;
+  if (loads !== graph.manifests.length) throw new Error(`${label}: the plan loads ${loads} modules, expected ${graph.manifests.length}`);
+  if (kahnOrder(graph.deps).length !== graph.manifests.length) throw new Error(`${label}: the bare sort lost modules`);
   // Several plans per timed run at small sizes, so each run lasts long enough to time well.
   const inner = Math.max(1, Math.round(100_000 / graph.manifests.length));
   for (let i = 0; i < 2; i += 1) {

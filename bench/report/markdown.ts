@@ -16,7 +16,9 @@ export interface Skipped {
 
 export function resultsMarkdown(info: RunInfo, figures: FigureResult[], skipped: Skipped[]): string {
   const lines: string[] = [];
-  lines.push(`Run ${info.date} with \`${info.command}\` (${info.mode} mode: median of ${info.runs} runs per side, seed ${info.seed}).`);
+  lines.push(
+    `Run ${info.date} with \`${info.command}\` (${info.mode} mode: median of ${info.runs} runs per side, ${Math.min(3, info.runs)} for figure 3; seed ${info.seed}).`,
+  );
   lines.push('');
   lines.push(`Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB memory, ${info.os}; Node.js ${info.node}.`);
   lines.push('');

@@ -5,31 +5,30 @@
  * `loadSeq` yields that order whatever order the releases came in, so the dry-run simulation
  * here and the real settling in the loader agree step for step. O(affected · log affected).
  */
-import { RankHeap } from './graph/heap.js';
+import { KeyedHeap } from './graph/heap.js';
 import type { ModuleEntry, UserRecord } from './model.js';
 import { isActive } from './state.js';
 
 /** Running modules waiting to be stopped, latest-loaded first. */
 export class StopQueue {
-  private readonly heap = new RankHeap();
-  private readonly bySeq = new Map<number, ModuleEntry>();
+  private readonly heap = new KeyedHeap();
+  private readonly queued = new Map<number, ModuleEntry>();
 
   get size(): number {
     return this.heap.size;
   }
 
   push(entry: ModuleEntry): void {
-    if (this.bySeq.has(entry.loadSeq)) return;
-    this.bySeq.set(entry.loadSeq, entry);
-    this.heap.push(Number.MAX_SAFE_INTEGER - entry.loadSeq);
+    if (this.queued.has(entry.loadSeq)) return;
+    this.queued.set(entry.loadSeq, entry);
+    this.heap.push(-entry.loadSeq, entry.loadSeq);
   }
 
   pop(): ModuleEntry | undefined {
-    const key = this.heap.pop();
-    if (key === undefined) return undefined;
-    const seq = Number.MAX_SAFE_INTEGER - key;
-    const entry = this.bySeq.get(seq)!;
-    this.bySeq.delete(seq);
+    if (this.heap.size === 0) return undefined;
+    const seq = this.heap.pop();
+    const entry = this.queued.get(seq)!;
+    this.queued.delete(seq);
     return entry;
   }
 }

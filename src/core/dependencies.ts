@@ -45,8 +45,23 @@ export class DependencyDeclarations {
     }
   }
 
-  /** Every dependency of the module with this manifest, manifest first, in declaration order. */
-  of(manifest: Manifest): DeclaredDependency[] {
+  /** Computed lists, per manifest object (a new policy makes a new DependencyDeclarations). */
+  private readonly memo = new WeakMap<Manifest, readonly DeclaredDependency[]>();
+
+  /**
+   * Every dependency of the module with this manifest, manifest first, in declaration order.
+   * Computed once per manifest and policy; the list is shared: do not modify it.
+   */
+  of(manifest: Manifest): readonly DeclaredDependency[] {
+    let list = this.memo.get(manifest);
+    if (!list) {
+      list = this.compute(manifest);
+      this.memo.set(manifest, list);
+    }
+    return list;
+  }
+
+  private compute(manifest: Manifest): DeclaredDependency[] {
     const out: DeclaredDependency[] = manifest.uses.map((use) => ({
       type: use.type,
       name: use.name,

@@ -37,10 +37,10 @@ export abstract class ModuleLifecycle extends LoaderRecords {
   /** Starts `plan.order`; on the first failure rolls back what it started, in reverse. */
   protected async executeLoad(plan: LoadPlan, op: Op): Promise<void> {
     const started: ModuleEntry[] = [];
-    for (const name of plan.order) {
-      const entry = this.modules.get(name)!;
+    for (let k = 0; k < plan.entries.length; k++) {
+      const entry = plan.entries[k]!;
       try {
-        await this.startModule(entry, plan.resolutions.get(name) ?? [], op);
+        await this.startModule(entry, plan.resolutions[k]!, op);
         started.push(entry);
       } catch (err) {
         const rolledBack: string[] = [];

@@ -83,6 +83,18 @@ export interface ModuleEntry {
   readonly pending: Set<string>;
   /** The manifest disappeared while the module ran; the entry goes when it stops. */
   removed: boolean;
+  /** Position by (load_priority, name) among all modules: the load-order tie-break (6.6). */
+  rank: number;
+  /**
+   * The planner's scratch marks (plan-load.ts), valid only while `planEpoch` is the running
+   * plan's: walking entries instead of names keeps planning free of string hashing.
+   */
+  planEpoch: number;
+  planColor: number;
+  planIndex: number;
+  planNext: number;
+  /** How its dependencies resolve, cached by the loader until `generation` moves (records.ts). */
+  resolvedCache: { generation: number; value: import('./plan-load.js').ResolvedDependencies } | null;
 }
 
 export function newEntry(manifest: Manifest, diskChecksum: string | null | undefined): ModuleEntry {
@@ -103,6 +115,12 @@ export function newEntry(manifest: Manifest, diskChecksum: string | null | undef
     loadSeq: 0,
     pending: new Set(),
     removed: false,
+    rank: 0,
+    planEpoch: 0,
+    planColor: 0,
+    planIndex: 0,
+    planNext: 0,
+    resolvedCache: null,
   };
 }
 

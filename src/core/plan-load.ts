@@ -7,16 +7,30 @@
  */
 import { LoaderError } from './errors.js';
 import type { Candidate, ProviderIndex } from './graph/providers.js';
-import { orderByDependencies } from './graph/order.js';
+import { EdgeList, orderIndices } from './graph/order.js';
 import type { DeclaredDependency, ModuleEntry } from './model.js';
 import { isActive } from './state.js';
 
 export interface PlanningView {
   entry(name: string): ModuleEntry | undefined;
-  declared(entry: ModuleEntry): DeclaredDependency[];
+  declared(entry: ModuleEntry): readonly DeclaredDependency[];
+  /** {@link resolveAll} of the entry; the loader caches it until the manifests or policy change. */
+  resolved(entry: ModuleEntry): ResolvedDependencies;
   readonly index: ProviderIndex;
   banned(name: string): boolean;
   rank(name: string): number;
+}
+
+/** How all of a module's declared dependencies resolve right now. Shared: do not modify. */
+export interface ResolvedDependencies {
+  /** In declaration order: each with its provider, or null for an optional one nothing provides. */
+  resolutions: Resolution[];
+  /** The provider entry of each resolution (null where the provider is null). */
+  targets: Array<ModuleEntry | null>;
+  /** The distinct provider entries, in first-use order. */
+  providers: ModuleEntry[];
+  /** Required dependencies without a loadable provider, with the banned candidates passed over. */
+  unresolved: Array<{ dep: DeclaredDependency; banned: string[] }>;
 }
 
 export interface Resolution {
@@ -28,8 +42,10 @@ export interface Resolution {
 export interface LoadPlan {
   /** Modules to start, dependencies first. */
   order: string[];
-  /** For each module in `order`, how each of its dependencies resolved. */
-  resolutions: Map<string, Resolution[]>;
+  /** The same modules' entries, in the same order. */
+  entries: ModuleEntry[];
+  /** How each one's dependencies resolved when planned, in the same order. */
+  resolutions: Resolution[][];
 }
 
 /** Where a dependency was declared, as cycle and refusal details print it. */
@@ -61,9 +77,35 @@ export function resolveDependency(view: PlanningView, dep: DeclaredDependency): 
   return { missing: true, banned };
 }
 
+/** Resolves every declared dependency of `entry` (SPEC 6.1). O(its dependencies · candidates). */
+export function resolveAll(view: PlanningView, entry: ModuleEntry): ResolvedDependencies {
+  const resolutions: Resolution[] = [];
+  const targets: Array<ModuleEntry | null> = [];
+  const providers: ModuleEntry[] = [];
+  const unresolved: ResolvedDependencies['unresolved'] = [];
+  for (const dep of view.declared(entry)) {
+    const resolved = resolveDependency(view, dep);
+    if ('provider' in resolved) {
+      const target = view.entry(resolved.provider)!;
+      resolutions.push({ dep, provider: resolved.provider });
+      targets.push(target);
+      if (!providers.includes(target)) providers.push(target);
+    } else if (dep.optional) {
+      resolutions.push({ dep, provider: null });
+      targets.push(null);
+    } else {
+      unresolved.push({ dep, banned: resolved.banned });
+    }
+  }
+  return { resolutions, targets, providers, unresolved };
+}
+
 const WHITE = 0;
 const GREY = 1;
 const BLACK = 2;
+
+/** Distinguishes one plan's scratch marks on the entries from every other plan's. */
+let epochs = 0;
 
 /**
  * Plans starting `roots` (and everything they need that is not running). Throws
@@ -72,10 +114,13 @@ const BLACK = 2;
  * path and where each edge was declared, found by a deterministic depth-first walk).
  */
 export function planLoad(view: PlanningView, roots: readonly string[]): LoadPlan {
-  const color = new Map<string, number>();
-  const resolutions = new Map<string, Resolution[]>();
+  const epoch = ++epochs;
   const missing: Array<Record<string, unknown>> = [];
-  const visited: string[] = [];
+  // Every module to start, by index (planIndex, in discovery order), and the edges between them.
+  const nodes: ModuleEntry[] = [];
+  const resolutions: Resolution[][] = [];
+  const edges = new EdgeList();
+  const colorOf = (e: ModuleEntry): number => (e.planEpoch === epoch ? e.planColor : WHITE);
 
   for (const root of roots) {
     const entry = view.entry(root);
@@ -83,54 +128,52 @@ export function planLoad(view: PlanningView, roots: readonly string[]): LoadPlan
     if (view.banned(root)) {
       throw new LoaderError('neverload', `${root} is banned by neverload in modules.conf`, { module: root });
     }
-    if (isActive(entry.state) || color.get(root) === BLACK) continue;
+    if (isActive(entry.state) || colorOf(entry) !== WHITE) continue;
 
-    // Iterative DFS; the stack holds each module with the index of its next dependency.
-    const stack: Array<{ entry: ModuleEntry; deps: Resolution[]; next: number }> = [];
+    // Iterative DFS over entries; each entry on the stack keeps its next dependency in planNext.
+    const stack: ModuleEntry[] = [];
     const enter = (e: ModuleEntry): void => {
-      color.set(e.name, GREY);
-      const deps: Resolution[] = [];
-      for (const dep of view.declared(e)) {
-        const resolved = resolveDependency(view, dep);
-        if ('provider' in resolved) {
-          deps.push({ dep, provider: resolved.provider });
-        } else if (dep.optional) {
-          deps.push({ dep, provider: null });
-        } else if (dep.type === 'module' && resolved.banned.length > 0) {
+      e.planEpoch = epoch;
+      e.planColor = GREY;
+      e.planIndex = nodes.length;
+      e.planNext = 0;
+      nodes.push(e);
+      const resolved = view.resolved(e);
+      resolutions.push(resolved.resolutions);
+      for (const { dep, banned } of resolved.unresolved) {
+        if (dep.type === 'module' && banned.length > 0) {
           throw new LoaderError('neverload', `${e.name} needs ${dep.name}, which is banned by neverload`, {
             module: dep.name,
             needed_by: e.name,
             declared_in: declaredAt(dep),
           });
-        } else {
-          missing.push({
-            type: dep.type,
-            name: dep.name,
-            needed_by: e.name,
-            declared_in: declaredAt(dep),
-            ...(resolved.banned.length > 0 ? { banned_providers: resolved.banned } : {}),
-          });
         }
+        missing.push({
+          type: dep.type,
+          name: dep.name,
+          needed_by: e.name,
+          declared_in: declaredAt(dep),
+          ...(banned.length > 0 ? { banned_providers: banned } : {}),
+        });
       }
-      resolutions.set(e.name, deps);
-      stack.push({ entry: e, deps, next: 0 });
+      stack.push(e);
     };
     enter(entry);
     while (stack.length > 0) {
-      const frame = stack[stack.length - 1]!;
-      if (frame.next < frame.deps.length) {
-        const { provider } = frame.deps[frame.next++]!;
-        if (provider === null) continue;
-        const target = view.entry(provider)!;
-        if (isActive(target.state)) continue;
-        const c = color.get(provider) ?? WHITE;
-        if (c === GREY) throw cycleError(stack, provider);
+      const top = stack[stack.length - 1]!;
+      const targets = view.resolved(top).targets;
+      if (top.planNext < targets.length) {
+        const target = targets[top.planNext++];
+        if (!target || isActive(target.state)) continue;
+        const c = colorOf(target);
+        if (c === GREY) throw cycleError(view, stack, target);
         if (c === WHITE) enter(target);
+        // A provider named twice gives two edges; Kahn counts both ways, so the order is the same.
+        edges.add(target.planIndex, top.planIndex);
         continue;
       }
       stack.pop();
-      color.set(frame.entry.name, BLACK);
-      visited.push(frame.entry.name);
+      top.planColor = BLACK;
     }
   }
 
@@ -139,27 +182,24 @@ export function planLoad(view: PlanningView, roots: readonly string[]): LoadPlan
     throw new LoaderError('unresolved_dependency', `nothing provides ${list}`, { missing });
   }
 
-  const order = orderByDependencies(
-    visited,
-    (name) => providersOf(resolutions.get(name) ?? []),
-    (name) => view.rank(name),
-  );
-  return { order, resolutions };
+  const ranks = new Float64Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) ranks[i] = nodes[i]!.rank;
+  const order = orderIndices(nodes.length, edges, ranks);
+  const plan: LoadPlan = { order: new Array<string>(order.length), entries: new Array<ModuleEntry>(order.length), resolutions: new Array<Resolution[]>(order.length) };
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    plan.entries[k] = nodes[i]!;
+    plan.order[k] = nodes[i]!.name;
+    plan.resolutions[k] = resolutions[i]!;
+  }
+  return plan;
 }
 
-function* providersOf(resolutions: Resolution[]): Iterable<string> {
-  for (const r of resolutions) if (r.provider !== null) yield r.provider;
-}
-
-function cycleError(
-  stack: Array<{ entry: ModuleEntry; deps: Resolution[]; next: number }>,
-  closing: string,
-): LoaderError {
-  const start = stack.findIndex((f) => f.entry.name === closing);
-  const frames = stack.slice(start);
-  let edges = frames.map((f) => {
-    const { dep, provider } = f.deps[f.next - 1]!;
-    return { from: f.entry.name, to: provider!, uses: `${dep.type}=${dep.name}`, declared_in: declaredAt(dep) };
+function cycleError(view: PlanningView, stack: ModuleEntry[], closing: ModuleEntry): LoaderError {
+  const frames = stack.slice(stack.indexOf(closing));
+  let edges = frames.map((e) => {
+    const { dep, provider } = view.resolved(e).resolutions[e.planNext - 1]!;
+    return { from: e.name, to: provider!, uses: `${dep.type}=${dep.name}`, declared_in: declaredAt(dep) };
   });
   // Report the cycle from its smallest member, so it reads the same whichever module was asked for.
   let first = 0;

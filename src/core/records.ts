@@ -12,7 +12,7 @@ import { EventBus, type EventContext } from './event-bus.js';
 import { rankModules } from './graph/order.js';
 import { ProviderIndex } from './graph/providers.js';
 import { newEntry, userInfo, type ModuleEntry, type UserRecord } from './model.js';
-import type { PlanningView } from './plan-load.js';
+import { resolveAll, type PlanningView } from './plan-load.js';
 import type { Policy } from './policy.js';
 import type { ContextServices } from './runtime.js';
 import type { AddUserOptions, LoaderHost, OpResult, PlanStep, UserHandle } from './types.js';
@@ -62,6 +62,8 @@ export abstract class LoaderRecords {
   /** The operation running now, if any. */
   protected current: Op | null = null;
   protected readonly views: Views;
+  /** Bumped whenever manifests, bans or declarations change: cached resolutions are then stale. */
+  private generation = 0;
   protected readonly services: ContextServices;
 
   constructor(options: LoaderOptions) {
@@ -121,12 +123,16 @@ export abstract class LoaderRecords {
   }
 
   protected reindex(): void {
+    this.generation += 1;
     const manifests = [...this.modules.values()].filter((e) => !e.removed).map((e) => e.manifest);
     this.index = new ProviderIndex(manifests);
     this.ranks = rankModules(manifests.map((m) => ({ name: m.name, load_priority: m.load_priority })));
     // Removed-but-running modules keep a rank after every other (they only ever unload).
     let next = this.ranks.size;
-    for (const e of this.modules.values()) if (!this.ranks.has(e.name)) this.ranks.set(e.name, next++);
+    for (const e of this.modules.values()) {
+      if (!this.ranks.has(e.name)) this.ranks.set(e.name, next++);
+      e.rank = this.ranks.get(e.name)!;
+    }
     this.canusers = new Map();
     for (const m of manifests) {
       for (const ref of m.canuse) {
@@ -142,15 +148,23 @@ export abstract class LoaderRecords {
   protected planningView(): PlanningView {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const self = this;
-    return {
+    const view: PlanningView = {
       entry: (name) => this.modules.get(name),
       declared: (entry) => this.declarations.of(entry.manifest),
+      resolved: (entry) => {
+        const cached = entry.resolvedCache;
+        if (cached && cached.generation === this.generation) return cached.value;
+        const value = resolveAll(view, entry);
+        entry.resolvedCache = { generation: this.generation, value };
+        return value;
+      },
       get index() {
         return self.index;
       },
       banned: (name) => this.bannedNames.has(name),
-      rank: (name) => this.ranks.get(name) ?? Number.MAX_SAFE_INTEGER,
+      rank: (name) => this.ranks.get(name) ?? this.ranks.size,
     };
+    return view;
   }
 
   protected cascadeView() {

@@ -16,10 +16,13 @@ import {
   type UserRecord,
 } from './model.js';
 import { declaredAt, planLoad, resolveDependency, type LoadPlan, type Resolution } from './plan-load.js';
-import { createContext, createInstance, describeError, endInstance, runHook } from './runtime.js';
+import { createContext, createInstance, describeError, endInstance, runHook, type Settled } from './runtime.js';
 import { isActive, transition } from './state.js';
 import type { OpResult, PlanStep, UserInfo } from './types.js';
 import { LoaderRecords, type Op } from './records.js';
+
+/** How many binaries a load reads ahead for their checksums. */
+const CHECKSUM_WINDOW = 16;
 
 export abstract class ModuleLifecycle extends LoaderRecords {
   /** load() inside another operation (startup, config reload): plan, start, add the admin. */
@@ -37,10 +40,21 @@ export abstract class ModuleLifecycle extends LoaderRecords {
   /** Starts `plan.order`; on the first failure rolls back what it started, in reverse. */
   protected async executeLoad(plan: LoadPlan, op: Op): Promise<void> {
     const started: ModuleEntry[] = [];
+    // Reading binaries for their checksums has no side effects: keep a window of them in flight
+    // ahead of the module being started, so file latency overlaps the loads (imports and load()
+    // calls still run strictly in order).
+    const checksums = new Map<ModuleEntry, Promise<Settled<string>>>();
+    const prefetch = (k: number): void => {
+      const next = plan.entries[k];
+      if (next && !next.lib && !checksums.has(next)) checksums.set(next, this.readChecksum(next, next.manifest));
+    };
+    for (let k = 0; k < CHECKSUM_WINDOW; k++) prefetch(k);
     for (let k = 0; k < plan.entries.length; k++) {
       const entry = plan.entries[k]!;
+      prefetch(k + CHECKSUM_WINDOW);
       try {
-        await this.startModule(entry, plan.resolutions[k]!, op);
+        await this.startModule(entry, plan.resolutions[k]!, op, checksums.get(entry));
+        checksums.delete(entry);
         started.push(entry);
       } catch (err) {
         const rolledBack: string[] = [];
@@ -59,14 +73,19 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     }
   }
 
-  protected async startModule(entry: ModuleEntry, resolutions: Resolution[], op: Op): Promise<void> {
+  protected async startModule(
+    entry: ModuleEntry,
+    resolutions: Resolution[],
+    op: Op,
+    checksum?: Promise<Settled<string>>,
+  ): Promise<void> {
     transition(entry, 'loading');
     this.emit('loading', entry.name, op, {});
     const manifest = entry.manifest;
 
     // The lib: reuse a blocked one only when the binary it came from is still the manifest's.
     if (!entry.lib) {
-      await this.importLib(entry, manifest, op);
+      await this.importLib(entry, manifest, op, checksum);
     } else if (entry.libChecksum !== manifest.checksum) {
       return this.failStart(entry, op, 'lib_blocked', `the lib of ${entry.name} is blocked from unloading; the changed binary can be loaded after a restart`, 'import');
     }
@@ -119,10 +138,15 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     return this.failStart(entry, op, 'load_failed', reason, settled.kind === 'value' ? 'failure' : settled.kind);
   }
 
-  protected async importLib(entry: ModuleEntry, manifest: Manifest, op: Op): Promise<void> {
-    const algorithm = checksumAlgorithm(manifest.checksum);
+  /** The checksum of the module's binary on disk, in its manifest's algorithm; never rejects. */
+  protected readChecksum(entry: ModuleEntry, manifest: Manifest): Promise<Settled<string>> {
+    return runHook(() => this.host.checksum(entry.name, checksumAlgorithm(manifest.checksum)), this.loadTimeoutMs);
+  }
+
+  /** Verifies the binary against the manifest (a checksum read ahead may be given), then imports it. */
+  protected async importLib(entry: ModuleEntry, manifest: Manifest, op: Op, checksum?: Promise<Settled<string>>): Promise<void> {
     const expected = checksumDigest(manifest.checksum);
-    const checked = await runHook(() => this.host.checksum(entry.name, algorithm), this.loadTimeoutMs);
+    const checked = await (checksum ?? this.readChecksum(entry, manifest));
     if (checked.kind !== 'value') {
       const reason = checked.kind === 'timeout' ? 'reading the binary timed out' : describeError(checked.error);
       return this.failStart(entry, op, 'load_failed', `${entry.name}: ${reason}`, 'import');

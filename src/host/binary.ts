@@ -3,8 +3,7 @@
  * and its checksum. Names are validated before they get here; nothing else becomes a path.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isModuleName } from '../core/names.js';
 
@@ -29,15 +28,9 @@ export async function findBinary(dir: string, name: string): Promise<string | nu
   return null;
 }
 
-/** Hex digest of a file, streamed (no whole-file buffering). */
-export function fileChecksum(path: string, algorithm: 'md5' | 'sha256'): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash(algorithm);
-    createReadStream(path)
-      .on('error', reject)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')));
-  });
+/** Hex digest of a file (binaries and sources are small; the generator skips huge ones). */
+export async function fileChecksum(path: string, algorithm: 'md5' | 'sha256'): Promise<string> {
+  return createHash(algorithm).update(await readFile(path)).digest('hex');
 }
 
 /** A manifest checksum string for a digest: md5 bare, sha256 prefixed (SPEC 3). */

@@ -34,12 +34,20 @@ export function createNodeHost(options: NodeHostOptions): LoaderHost {
     return path;
   }
 
+  // The loader verifies a binary's checksum right before importing it: the import reuses the
+  // path the checksum found instead of searching the directory again.
+  const verified = new Map<string, string>();
+
   return {
     async checksum(name, algorithm) {
-      return fileChecksum(await binaryOf(name), algorithm);
+      const path = await binaryOf(name);
+      verified.set(name, path);
+      return fileChecksum(path, algorithm);
     },
     async importLib(name) {
-      return importBinary(name, await binaryOf(name));
+      const path = verified.get(name) ?? (await binaryOf(name));
+      verified.delete(name);
+      return importBinary(name, path);
     },
     readConfig(file) {
       return readConfFile(configDir, file);

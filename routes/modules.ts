@@ -1,6 +1,7 @@
 /** `/modules…`: list, inspect, load, unload (soft and firm), reload, why (SPEC 9). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { answers } from '../src/http/answers.js';
+import { SnapshotCache } from '../src/http/snapshot-cache.js';
 import { OPTIONAL_BODY } from '../src/http/docs/openapi-options.js';
 import { ModuleNameParams, OpResultSchema } from '../src/http/schemas/common.js';
 import {
@@ -15,6 +16,8 @@ import type { RouteOptions } from './index.js';
 
 export const moduleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { loader } = context;
+  // The list changes only with loader events: serve it serialized between them.
+  const lists = new SnapshotCache(() => loader.nextSeq);
 
   app.get('/modules', {
     config: { role: 'read' },
@@ -24,7 +27,11 @@ export const moduleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
       querystring: ModuleListQuery,
       response: answers({ 200: ModuleListSchema }),
     },
-    handler: async (request) => ({ modules: loader.list(request.query) }),
+    handler: async (request, reply) => {
+      const key = JSON.stringify(request.query);
+      const body = lists.get(key, () => ModuleListSchema.parse({ modules: loader.list(request.query) }));
+      return reply.type('application/json; charset=utf-8').send(body);
+    },
   });
 
   app.get('/modules/:name', {

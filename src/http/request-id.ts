@@ -10,9 +10,14 @@ import type { IncomingMessage } from 'node:http';
 export const REQUEST_ID_HEADER = 'x-request-id';
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Fastify's `genReqId`. */
+/** Random per process, so ids from different runs of the service do not collide. */
+const PREFIX = `req-${randomBytes(4).toString('hex')}-`;
+let counter = 0;
+
+/** Fastify's `genReqId`: the caller's id if sane, else the process prefix and a counter. */
 export function requestId(req: IncomingMessage): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
   if (typeof incoming === 'string' && SANE.test(incoming)) return incoming;
-  return `req-${randomBytes(6).toString('hex')}`;
+  counter += 1;
+  return PREFIX + counter.toString(36);
 }

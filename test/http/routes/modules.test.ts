@@ -17,6 +17,18 @@ describe('GET /modules', () => {
     expect(byName.get('app_system')).toMatchObject({ state: 'available', use_count: 0 });
   });
 
+  it('answers JSON that follows every change (the list is kept serialized between events)', async () => {
+    const before = await call(s.app, 'GET', '/modules?like=func_cut');
+    expect(before.headers['content-type']).toMatch(/^application\/json/);
+    expect(before.json.modules).toMatchObject([{ name: 'func_cut', state: 'available', use_count: 0 }]);
+    await call(s.app, 'POST', '/modules/func_cut/load');
+    const after = await call(s.app, 'GET', '/modules?like=func_cut');
+    expect(after.json.modules).toMatchObject([{ name: 'func_cut', state: 'running', use_count: 1 }]);
+    await call(s.app, 'POST', '/modules/func_cut/unload');
+    const again = await call(s.app, 'GET', '/modules?like=func_cut');
+    expect(again.json.modules).toMatchObject([{ name: 'func_cut', state: 'available', use_count: 0 }]);
+  });
+
   it('filters by name (like) and by state', async () => {
     const like = await call(s.app, 'GET', '/modules?like=timing');
     expect(like.json.modules.map((m: { name: string }) => m.name)).toEqual(['res_timing_dahdi', 'res_timing_pthread', 'res_timing_timerfd']);
@@ -97,7 +109,10 @@ describe('POST /modules/{name}/load', () => {
 
   it('replaces an unusable request id with a fresh one', async () => {
     const answer = await call(s.app, 'GET', '/health', { headers: { 'x-request-id': 'has spaces and ; semicolons' } });
-    expect(answer.headers['x-request-id']).toMatch(/^req-[0-9a-f]{12}$/);
+    const again = await call(s.app, 'GET', '/health');
+    expect(answer.headers['x-request-id']).toMatch(/^req-[0-9a-f]{8}-[0-9a-z]+$/);
+    expect(again.headers['x-request-id']).toMatch(/^req-[0-9a-f]{8}-[0-9a-z]+$/);
+    expect(again.headers['x-request-id']).not.toBe(answer.headers['x-request-id']);
   });
 });
 

@@ -7,6 +7,9 @@ import type { Manifest } from './manifest.js';
 import type { DeclaredDependency } from './model.js';
 import type { Policy } from './policy.js';
 
+/** Where manifest dependencies are declared: one shared, frozen object. */
+const MANIFEST_ORIGIN = Object.freeze({ file: 'manifest' as const });
+
 /** Declared dependencies, indexed per module once per policy (so lookups are O(own)). */
 export class DependencyDeclarations {
   private readonly adminUses = new Map<string, DeclaredDependency[]>();
@@ -65,7 +68,7 @@ export class DependencyDeclarations {
     const out: DeclaredDependency[] = manifest.uses.map((use) => ({
       type: use.type,
       name: use.name,
-      origin: { file: 'manifest' as const },
+      origin: MANIFEST_ORIGIN,
       userKind: 'module' as const,
       holder: manifest.name,
       optional: false,

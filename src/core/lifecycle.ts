@@ -105,7 +105,7 @@ export abstract class ModuleLifecycle extends LoaderRecords {
         userId = user.id;
         byHolder.set(key, userId);
       }
-      bound.push({ ...dep, provider, userId });
+      bound.push(bindRecord(dep, provider, userId));
     }
     entry.bound = bound;
     entry.loadedManifest = manifest;
@@ -260,13 +260,13 @@ export abstract class ModuleLifecycle extends LoaderRecords {
 
   protected applyFirm(firm: ReturnType<ModuleLifecycle['firmClosure']>, op: Op): void {
     for (const user of firm.request) {
-      this.modules.get(user.module)?.pending.add(user.id);
+      this.markPending(user);
       this.emit('dispose_request', user.module, op, { user: userInfo(user) });
     }
     for (const user of firm.release) this.releaseUserRecord(user, op);
     this.disposeUsers(firm.dispose, op);
     for (const user of firm.dispose) {
-      if (this.usersById.has(user.id)) this.modules.get(user.module)?.pending.add(user.id);
+      if (this.usersById.has(user.id)) this.markPending(user);
     }
   }
 
@@ -291,6 +291,12 @@ export abstract class ModuleLifecycle extends LoaderRecords {
         this.syncWindow -= 1;
       }
     }
+  }
+
+  /** Records that a firm unload is waiting for `user` to go. */
+  protected markPending(user: UserRecord): void {
+    const held = this.modules.get(user.module);
+    if (held) (held.pending ??= new Set()).add(user.id);
   }
 
   protected pendingOf(entry: ModuleEntry): UserInfo[] {
@@ -361,7 +367,7 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     entry.holds.clear();
     entry.bound = null;
     entry.loadedManifest = null;
-    entry.pending.clear();
+    entry.pending = null;
     if (entry.blocked) {
       transition(entry, 'stopped');
       this.emit('unload', entry.name, op, { state: 'stopped' });
@@ -450,7 +456,7 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     for (const m of plan.order) op.steps.push({ module: m, action: 'load' });
     await this.executeLoad(plan, op);
     const user = this.holdDependency(entry, dep, provider, op);
-    entry.bound?.push({ ...dep, provider, userId: user.id });
+    entry.bound?.push(bindRecord(dep, provider, user.id));
   }
 
   /** Makes `entry` a user of `provider` for the declared dependency `dep`. */
@@ -499,6 +505,20 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     }
     return false;
   }
+}
+
+/** A bound dependency as one literal with every field: all share one hidden class. */
+function bindRecord(dep: DeclaredDependency, provider: string, userId: string): BoundDependency {
+  return {
+    type: dep.type,
+    name: dep.name,
+    origin: dep.origin,
+    userKind: dep.userKind,
+    holder: dep.holder,
+    optional: dep.optional,
+    provider,
+    userId,
+  };
 }
 
 function dependencyKey(dep: DeclaredDependency): string {

@@ -6,8 +6,12 @@ import type { Manifest } from './manifest.js';
 import type { Origin } from './policy.js';
 import type { ModuleContext, ModuleExports, ModuleState, UserInfo, UserKind } from './types.js';
 
-/** A user record: the public {@link UserInfo} plus what only the core may see. */
-export interface UserRecord extends UserInfo {
+/**
+ * A user record: the public {@link UserInfo} plus what only the core may see. `since` is kept
+ * as epoch milliseconds (formatted by {@link userInfo}): one number instead of a string each.
+ */
+export interface UserRecord extends Omit<UserInfo, 'since'> {
+  sinceMs: number;
   /** Called by a firm unload; should end the use and release the user. */
   dispose?: (() => void | Promise<void>) | undefined;
 }
@@ -44,9 +48,11 @@ export interface Registration {
 
 /** The running instance of a module (SPEC 2 "instance"). */
 export interface Instance {
-  readonly abort: AbortController;
-  readonly timers: Set<ReturnType<typeof setTimeout>>;
-  readonly intervals: Set<ReturnType<typeof setInterval>>;
+  /** Made when the module first reads ctx.signal. */
+  abort: AbortController | null;
+  /** Made when the module first sets a timer. */
+  timers: Set<ReturnType<typeof setTimeout>> | null;
+  intervals: Set<ReturnType<typeof setInterval>> | null;
   readonly registrations: Registration[];
   /** False once the instance is stopped or its load failed; the ctx then refuses to act. */
   alive: boolean;
@@ -79,8 +85,8 @@ export interface ModuleEntry {
   bound: BoundDependency[] | null;
   /** Position in the global load sequence; reverse order is the unload order. */
   loadSeq: number;
-  /** Firm-unload requests not yet satisfied: user ids. */
-  readonly pending: Set<string>;
+  /** Firm-unload requests not yet satisfied: user ids (made on first use). */
+  pending: Set<string> | null;
   /** The manifest disappeared while the module ran; the entry goes when it stops. */
   removed: boolean;
   /** Position by (load_priority, name) among all modules: the load-order tie-break (6.6). */
@@ -113,7 +119,7 @@ export function newEntry(manifest: Manifest, diskChecksum: string | null | undef
     holds: new Set(),
     bound: null,
     loadSeq: 0,
-    pending: new Set(),
+    pending: null,
     removed: false,
     rank: 0,
     planEpoch: 0,
@@ -126,6 +132,6 @@ export function newEntry(manifest: Manifest, diskChecksum: string | null | undef
 
 /** The public view of a user record (without its callback). */
 export function userInfo(user: UserRecord): UserInfo {
-  const { dispose: _dispose, ...info } = user;
-  return info;
+  const { dispose: _dispose, sinceMs, ...info } = user;
+  return { ...info, since: new Date(sinceMs).toISOString() };
 }

@@ -186,11 +186,23 @@ export abstract class LoaderRecords {
   }
 
   protected addUserRecord(
-    fields: Omit<UserRecord, 'id' | 'since'>,
+    fields: Omit<UserRecord, 'id' | 'sinceMs'>,
     op: EventContext | null,
   ): UserRecord {
     const held = this.modules.get(fields.module)!;
-    const user: UserRecord = { id: `u${++this.userCounter}`, since: new Date(this.host.now()).toISOString(), ...fields };
+    // One literal with every field, so all user records share one hidden class.
+    const user: UserRecord = {
+      id: `u${++this.userCounter}`,
+      kind: fields.kind,
+      holder: fields.holder,
+      module: fields.module,
+      owner: fields.owner,
+      cancellable: fields.cancellable,
+      origin: fields.origin,
+      reason: fields.reason,
+      sinceMs: this.host.now(),
+      dispose: fields.dispose,
+    };
     held.users.set(user.id, user);
     this.usersById.set(user.id, user);
     this.emit('user_add', user.module, op, { user: userInfo(user) });
@@ -203,7 +215,7 @@ export abstract class LoaderRecords {
     const held = this.modules.get(user.module);
     if (held) {
       held.users.delete(user.id);
-      held.pending.delete(user.id);
+      held.pending?.delete(user.id);
       if (held.users.size === 0 && held.state === 'running') {
         this.orphans.push(held);
         if (user.owner !== undefined && user.owner !== held.name) this.orphanedBy.set(held.name, user.owner);

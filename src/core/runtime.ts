@@ -16,62 +16,105 @@ export interface ContextServices {
 }
 
 export function createInstance(): Instance {
-  return { abort: new AbortController(), timers: new Set(), intervals: new Set(), registrations: [], alive: true };
+  return { abort: null, timers: null, intervals: null, registrations: [], alive: true };
 }
 
-/** Aborts the signal and clears every timer of the instance; it can no longer act. */
+/** Aborts the signal (if the module ever read it) and clears every timer; the ctx goes dead. */
 export function endInstance(instance: Instance): void {
   instance.alive = false;
-  for (const timer of instance.timers) clearTimeout(timer);
-  for (const interval of instance.intervals) clearInterval(interval);
-  instance.timers.clear();
-  instance.intervals.clear();
-  if (!instance.abort.signal.aborted) instance.abort.abort(new Error('module stopped'));
+  if (instance.timers) for (const timer of instance.timers) clearTimeout(timer);
+  if (instance.intervals) for (const interval of instance.intervals) clearInterval(interval);
+  instance.timers = null;
+  instance.intervals = null;
+  if (instance.abort && !instance.abort.signal.aborted) instance.abort.abort(new Error('module stopped'));
+}
+
+/**
+ * The `ctx` a module's hooks receive (SPEC 7). A class, so its methods live on the prototype
+ * and a running module costs a few fields; the AbortController, the logger and the timer sets
+ * are made on first use. A signal first read after the stop comes already aborted.
+ */
+class ModuleContextImpl implements ModuleContext {
+  private logger: ModuleLog | null = null;
+
+  constructor(
+    private readonly entry: ModuleEntry,
+    private readonly instance: Instance,
+    private readonly services: ContextServices,
+  ) {}
+
+  get name(): string {
+    return this.entry.name;
+  }
+
+  get manifest(): ModuleEntry['manifest'] {
+    return this.entry.manifest;
+  }
+
+  get log(): ModuleLog {
+    return (this.logger ??= this.services.log(this.entry.name));
+  }
+
+  get signal(): AbortSignal {
+    if (!this.instance.abort) {
+      this.instance.abort = new AbortController();
+      if (!this.instance.alive) this.instance.abort.abort(new Error('module stopped'));
+    }
+    return this.instance.abort.signal;
+  }
+
+  register(type: string, name: string, impl: unknown, options?: { priority?: number }): void {
+    this.live('register');
+    this.services.register(this.entry, type, name, impl, options?.priority ?? 0);
+  }
+
+  use<T>(type: string, name: string): T {
+    this.live('use');
+    return this.services.use(this.entry, type, name) as T;
+  }
+
+  addUser(options: AddUserOptions): UserHandle {
+    this.live('addUser');
+    return this.services.addUser(this.entry, options);
+  }
+
+  blockUnload(): void {
+    this.entry.blocked = true;
+  }
+
+  config(file: string): Promise<ConfigFile | null> {
+    return this.services.readConfig(file);
+  }
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const instance = this.instance;
+    if (!instance.alive) return undefined;
+    const timers = (instance.timers ??= new Set());
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      if (instance.alive) fn();
+    }, ms);
+    timers.add(timer);
+    return timer;
+  }
+
+  setInterval(fn: () => void, ms: number): unknown {
+    const instance = this.instance;
+    if (!instance.alive) return undefined;
+    const interval = setInterval(() => {
+      if (instance.alive) fn();
+    }, ms);
+    (instance.intervals ??= new Set()).add(interval);
+    return interval;
+  }
+
+  private live(what: string): void {
+    if (!this.instance.alive) throw new Error(`${this.entry.name}: ctx.${what}() called after the module stopped`);
+  }
 }
 
 export function createContext(entry: ModuleEntry, instance: Instance, services: ContextServices): ModuleContext {
-  const live = (what: string): void => {
-    if (!instance.alive) throw new Error(`${entry.name}: ctx.${what}() called after the module stopped`);
-  };
-  return {
-    name: entry.name,
-    manifest: entry.manifest,
-    register(type, name, impl, options) {
-      live('register');
-      services.register(entry, type, name, impl, options?.priority ?? 0);
-    },
-    use<T>(type: string, name: string): T {
-      live('use');
-      return services.use(entry, type, name) as T;
-    },
-    addUser(options) {
-      live('addUser');
-      return services.addUser(entry, options);
-    },
-    blockUnload() {
-      entry.blocked = true;
-    },
-    config: (file) => services.readConfig(file),
-    log: services.log(entry.name),
-    signal: instance.abort.signal,
-    setTimeout(fn, ms) {
-      if (!instance.alive) return undefined;
-      const timer = setTimeout(() => {
-        instance.timers.delete(timer);
-        if (instance.alive) fn();
-      }, ms);
-      instance.timers.add(timer);
-      return timer;
-    },
-    setInterval(fn, ms) {
-      if (!instance.alive) return undefined;
-      const interval = setInterval(() => {
-        if (instance.alive) fn();
-      }, ms);
-      instance.intervals.add(interval);
-      return interval;
-    },
-  };
+  return new ModuleContextImpl(entry, instance, services);
 }
 
 export type Settled<T> =

@@ -98,7 +98,7 @@ export class Views {
         entry.libChecksum !== null &&
         entry.diskChecksum !== undefined &&
         entry.diskChecksum !== checksumDigest(entry.libChecksum),
-      pending: [...entry.pending].map((id) => this.src.users.get(id)).filter((u): u is UserRecord => !!u).map(userInfo),
+      pending: [...(entry.pending ?? [])].map((id) => this.src.users.get(id)).filter((u): u is UserRecord => !!u).map(userInfo),
       reason: entry.reason,
     };
   }

@@ -43,15 +43,24 @@ describe('scanModuleDir', () => {
     ]);
   });
 
-  it('scans a thousand manifests with bounded concurrency', async () => {
+  it('scans a thousand manifests in batches, letting the event loop turn between them', async () => {
     const dir = await tempDir();
     const count = 1000;
     for (let i = 0; i < count; i += 100) {
       await Promise.all(Array.from({ length: 100 }, (_, j) => installModule(dir, { name: `mod_${i + j}`, uses: ['module=mod_0'] })));
     }
-    const { scan, problems } = await scanModuleDir(dir, { concurrency: 8 });
+    let turns = 0;
+    let scanning = true;
+    const spin = (): void => {
+      turns += 1;
+      if (scanning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const { scan, problems } = await scanModuleDir(dir, { batch: 100 });
+    scanning = false;
     expect(problems).toEqual([]);
     expect(scan.manifests).toHaveLength(count);
     expect([...scan.binaries.values()].every((d) => typeof d === 'string')).toBe(true);
+    expect(turns).toBeGreaterThanOrEqual(9);
   });
 });

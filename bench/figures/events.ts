@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { generateGraph } from '../graph/generate-graph.js';
-import { measureOf, type FigureResult } from '../report/figure.js';
+import { measureOf, pairedRatio, type FigureResult } from '../report/figure.js';
 import { startChild, type ChildHandle } from '../servers/ipc.js';
 import type { BenchContext } from '../support/context.js';
 import { progress } from '../support/progress.js';
@@ -122,7 +122,7 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
         title: `events/s to ${SUBSCRIBERS} websocket subscribers`,
         measured: n,
         baseline: b,
-        ratio: (100 * n.value) / b.value,
+        ratio: pairedRatio(n, b, 100),
         target: { compare: 'at_least', value: 50, unit: '%' },
         notes: [
           `${common} Baseline: a raw \`ws\` server sending the same recorded texts to ${SUBSCRIBERS} clients, 64 messages per event-loop turn. ` +
@@ -135,7 +135,7 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
         title: `the same with one more subscriber stalled`,
         measured: s,
         baseline: n,
-        ratio: (100 * s.value) / n.value,
+        ratio: pairedRatio(s, n, 100),
         target: { compare: 'at_least', value: 90, unit: '%' },
         notes: [
           `a ${SUBSCRIBERS + 1}st subscriber connects before the run and pauses its socket (stops reading); baseline: figure 6's measured runs. ` +

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { generateGraph } from '../graph/generate-graph.js';
-import { measureOf, type FigureResult } from '../report/figure.js';
+import { measureOf, pairedRatio, type FigureResult } from '../report/figure.js';
 import { startChild, type ChildHandle } from '../servers/ipc.js';
 import type { BenchContext } from '../support/context.js';
 import { progress } from '../support/progress.js';
@@ -56,7 +56,7 @@ export async function httpFigures(ctx: BenchContext): Promise<FigureResult[]> {
         title: `\`GET /modules/{name}\` req/s, ${CONNECTIONS} connections`,
         measured: detailRuns.measured,
         baseline: detailRuns.baseline,
-        ratio: (100 * detailRuns.measured.value) / detailRuns.baseline.value,
+        ratio: pairedRatio(detailRuns.measured, detailRuns.baseline, 100),
         target: { compare: 'at_least', value: 60, unit: '%' },
         notes: [
           `autocannon, ${CONNECTIONS} connections, ${duration} s per run, against the service (\`createService\`, ${modules} modules of which ${running} running) asking for \`${name}\` ` +
@@ -69,7 +69,7 @@ export async function httpFigures(ctx: BenchContext): Promise<FigureResult[]> {
         title: `\`GET /modules\` req/s with ${modules.toLocaleString('en-US')} modules`,
         measured: listRuns.measured,
         baseline: listRuns.baseline,
-        ratio: (100 * listRuns.measured.value) / listRuns.baseline.value,
+        ratio: pairedRatio(listRuns.measured, listRuns.baseline, 100),
         target: { compare: 'at_least', value: 70, unit: '%' },
         notes: [
           `as figure 4, for the list (${listText.length.toLocaleString('en-US')} bytes of JSON); the bare route sends the same text prebuilt.`,

@@ -18,7 +18,7 @@ import type { ModuleExports } from '../../src/core/types.js';
 import { createNodeHost } from '../../src/host/node-host.js';
 import { generateGraph } from '../graph/generate-graph.js';
 import { kahnOrder } from '../graph/kahn.js';
-import { measureOf, type FigureResult } from '../report/figure.js';
+import { measureOf, pairedRatio, type FigureResult } from '../report/figure.js';
 import type { BenchContext } from '../support/context.js';
 import { binaryPath, writeModuleFiles } from '../support/module-files.js';
 import { progress } from '../support/progress.js';
@@ -84,7 +84,7 @@ export async function loadUnloadFigure(ctx: BenchContext): Promise<FigureResult[
       title: `load, then unload, ${size.toLocaleString('en-US')} real module files (${graph.edges.toLocaleString('en-US')} dependencies)`,
       measured: m,
       baseline: b,
-      ratio: m.value / b.value,
+      ratio: pairedRatio(m, b),
       target: { compare: 'at_most', value: 1.5, unit: '×' },
       notes: [
         `measured: a Loader over the Node.js host (\`createNodeHost\`) loading \`${graph.root}\`, whose closure is every module, then unloading it (the cascade stops them all); ` +

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { checksumDigest } from '../../src/core/manifest.js';
 import { scanModuleDir } from '../../src/manifest/scan.js';
 import { generateGraph } from '../graph/generate-graph.js';
-import { measureOf, type FigureResult } from '../report/figure.js';
+import { measureOf, pairedRatio, type FigureResult } from '../report/figure.js';
 import type { BenchContext } from '../support/context.js';
 import { binaryPath, writeModuleFiles } from '../support/module-files.js';
 import { progress } from '../support/progress.js';
@@ -57,7 +57,7 @@ export async function scanFigure(ctx: BenchContext): Promise<FigureResult[]> {
       title: `startup scan and checksum verification of ${size.toLocaleString('en-US')} manifests`,
       measured: m,
       baseline: b,
-      ratio: m.value / b.value,
+      ratio: pairedRatio(m, b),
       target: { compare: 'at_most', value: 2, unit: '×' },
       notes: [
         `measured: \`scanModuleDir(dir)\` (default concurrency) and comparing each binary's digest with its manifest's checksum; ` +

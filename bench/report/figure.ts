@@ -23,6 +23,16 @@ export interface FigureResult {
   notes: string[];
 }
 
+/**
+ * The median of the per-run ratios `measured[i] / baseline[i]` (times `scale`): each run's
+ * two sides are measured next to each other, so pairing them cancels the slow swings of a
+ * shared machine's load that a ratio of the two medians would keep.
+ */
+export function pairedRatio(measured: Measure, baseline: Measure, scale = 1): number {
+  if (measured.runs.length !== baseline.runs.length) throw new Error('pairedRatio: the sides have different run counts');
+  return median(measured.runs.map((m, i) => (scale * m) / baseline.runs[i]!));
+}
+
 /** A measure summarised by the median of its runs. */
 export function measureOf(runs: number[], unit: string): Measure {
   return { value: median(runs), unit, runs };

@@ -22,6 +22,10 @@ export function resultsMarkdown(info: RunInfo, figures: FigureResult[], skipped:
   lines.push('');
   lines.push(`Machine: ${info.cpu}, ${info.cores} cores, ${info.memoryGiB} GiB memory, ${info.os}; Node.js ${info.node}.`);
   lines.push('');
+  lines.push(
+    'Measured and baseline are the medians of their runs; the ratio is the median of the per-run ratios, each run pairing the two sides measured next to each other (figure 2: the ratio of the medians).',
+  );
+  lines.push('');
   lines.push('| # | figure | measured | baseline | ratio | target | result |');
   lines.push('|---|---|---|---|---|---|---|');
   for (const f of [...figures].sort((a, b) => a.id - b.id)) {

@@ -16,8 +16,9 @@ import type { RouteOptions } from './index.js';
 
 export const moduleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { loader } = context;
-  // The list changes only with loader events: serve it serialized between them.
+  // Lists and details change only with loader events: serve them serialized between events.
   const lists = new SnapshotCache(() => loader.nextSeq);
+  const details = new SnapshotCache(() => loader.nextSeq, 1024);
 
   app.get('/modules', {
     config: { role: 'read' },
@@ -42,7 +43,11 @@ export const moduleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
       params: ModuleNameParams,
       response: answers({ 200: ModuleDetailSchema }, [404]),
     },
-    handler: async (request) => loader.get(request.params.name),
+    handler: async (request, reply) => {
+      const { name } = request.params;
+      const body = details.get(name, () => ModuleDetailSchema.parse(loader.get(name)));
+      return reply.type('application/json; charset=utf-8').send(body);
+    },
   });
 
   app.post('/modules/:name/load', {

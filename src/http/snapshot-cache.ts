@@ -2,7 +2,8 @@
  * Answers that only change when the loader emits an event, kept serialized between events.
  * `loader.nextSeq` moves with every event, so an answer built at one seq stays right until the
  * seq moves; a large list (1,000 modules, ~150 KB) is then sent as a ready Buffer instead of
- * being rebuilt, re-validated and re-serialized per request.
+ * being rebuilt, re-validated and re-serialized per request. (The one change without an event:
+ * a module calling ctx.blockUnload() after its load shows as `blocked` from the next event.)
  */
 export class SnapshotCache {
   private seq = -1;

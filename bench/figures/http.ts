@@ -2,7 +2,7 @@
  * Figures 4 and 5: requests per second of the real service's `GET /modules/{name}` and
  * `GET /modules` (1,000 modules, all running after an autoload startup) against a bare fastify
  * app answering the same payloads without any work: a fixed object for the detail, the same
- * JSON text prebuilt for the list. autocannon (50 connections) runs in this process, each
+ * JSON text prebuilt (as bytes) for the list. autocannon (50 connections) runs in this process, each
  * server in a child process of its own; the sides alternate which goes first.
  */
 import { writeFile } from 'node:fs/promises';
@@ -72,7 +72,7 @@ export async function httpFigures(ctx: BenchContext): Promise<FigureResult[]> {
         ratio: pairedRatio(listRuns.measured, listRuns.baseline, 100),
         target: { compare: 'at_least', value: 70, unit: '%' },
         notes: [
-          `as figure 4, for the list (${listText.length.toLocaleString('en-US')} bytes of JSON); the bare route sends the same text prebuilt.`,
+          `as figure 4, for the list (${listText.length.toLocaleString('en-US')} bytes of JSON); the bare route sends the same text prebuilt as a Buffer.`,
           cpuNote(listRuns.cpu),
         ],
       },

@@ -1,7 +1,8 @@
 /**
  * Child process: the baselines of the HTTP and event-stream figures. A bare fastify app with
  * `GET /modules/:name` answering a fixed object (serialized per request, as a route returning
- * an object is) and `GET /modules` answering a prebuilt JSON string; and a raw `ws` server
+ * an object is) and `GET /modules` answering the JSON text prebuilt as bytes (a `Buffer`, so
+ * not even its encoding is repeated per request); and a raw `ws` server
  * whose `broadcast {file}` command sends every message of a JSON array of strings to every
  * connected client, 64 messages per event-loop turn so the sockets can drain between.
  * Usage: `node bare-child.js <fixtures.json>` with `{detail, list}` (an object and a string).
@@ -17,10 +18,11 @@ async function main(): Promise<void> {
   const [fixturesFile] = process.argv.slice(2);
   if (!fixturesFile) throw new Error('usage: bare-child <fixtures.json>');
   const fixtures = JSON.parse(await readFile(fixturesFile, 'utf8')) as { detail: object; list: string };
+  const listBytes = Buffer.from(fixtures.list);
 
   const app = Fastify({ logger: false });
   app.get('/modules/:name', async () => fixtures.detail);
-  app.get('/modules', async (_request, reply) => reply.type('application/json; charset=utf-8').send(fixtures.list));
+  app.get('/modules', async (_request, reply) => reply.type('application/json; charset=utf-8').send(listBytes));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
 
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });

@@ -20,6 +20,19 @@ export class EventBus {
     return this.seq;
   }
 
+  private lastMs = Number.NaN;
+  private lastIso = '';
+
+  /** The time as ISO 8601, formatted once per millisecond (a burst of events shares it). */
+  private isoNow(): string {
+    const ms = this.now();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastIso = new Date(ms).toISOString();
+    }
+    return this.lastIso;
+  }
+
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
@@ -33,7 +46,7 @@ export class EventBus {
   ): LoaderEvent {
     const message = {
       seq: this.seq++,
-      time: new Date(this.now()).toISOString(),
+      time: this.isoNow(),
       event,
       ...(module !== undefined ? { module } : {}),
       ...(context.op !== undefined ? { op: context.op } : {}),

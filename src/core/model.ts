@@ -132,6 +132,27 @@ export function newEntry(manifest: Manifest, diskChecksum: string | null | undef
 
 /** The public view of a user record (without its callback). */
 export function userInfo(user: UserRecord): UserInfo {
-  const { dispose: _dispose, sinceMs, ...info } = user;
-  return { ...info, since: new Date(sinceMs).toISOString() };
+  return {
+    id: user.id,
+    kind: user.kind,
+    holder: user.holder,
+    module: user.module,
+    ...(user.owner !== undefined ? { owner: user.owner } : {}),
+    ...(user.cancellable !== undefined ? { cancellable: user.cancellable } : {}),
+    ...(user.origin !== undefined ? { origin: user.origin } : {}),
+    ...(user.reason !== undefined ? { reason: user.reason } : {}),
+    since: isoTime(user.sinceMs),
+  };
+}
+
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/** Epoch milliseconds as ISO 8601; users made in the same millisecond share one string. */
+function isoTime(ms: number): string {
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }

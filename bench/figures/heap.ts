@@ -72,7 +72,7 @@ export async function heapFigure(ctx: BenchContext): Promise<FigureResult[]> {
       target: { compare: 'at_most', value: 2, unit: ' KB/module' },
       notes: [
         `heapUsed after \`global.gc()\`, before the Loader is made (manifests already in memory) and after it has loaded all ${size} modules, after one warm-up run; the ratio is the difference per module (median over runs). ` +
-          `Counted: the loader's module entries, provider index and ranks, and for each running module its instance, ctx, AbortController, user records (one per dependency) and bound dependencies. ` +
+          `Counted: the loader's module entries, provider index and ranks, and for each running module its instance and ctx (and whatever they make eagerly), user records (one per dependency) and bound dependencies. ` +
           `Not counted: the manifests (the scan's) and module code (one shared trivial lib). Of this, ${idle.value.toFixed(2)} KB per module exists before anything loads (entries and indexes).`,
       ],
     },

@@ -60,7 +60,7 @@ export async function scanFigure(ctx: BenchContext): Promise<FigureResult[]> {
       ratio: pairedRatio(m, b),
       target: { compare: 'at_most', value: 2, unit: '×' },
       notes: [
-        `measured: \`scanModuleDir(dir)\` (default concurrency) and comparing each binary's digest with its manifest's checksum; ` +
+        `measured: \`scanModuleDir(dir)\` with its default options, and comparing each binary's digest with its manifest's checksum; ` +
           `baseline: \`md5sum --check --quiet\` over a checklist of the same ${size} binaries (one process per run, spawned from the bench).`,
       ],
     },

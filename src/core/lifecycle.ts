@@ -397,7 +397,7 @@ export abstract class ModuleLifecycle extends LoaderRecords {
       const declared = new Set(this.declarations.of(entry.loadedManifest ?? entry.manifest).map(dependencyKey));
       const keep: BoundDependency[] = [];
       for (const bound of entry.bound) {
-        if (bound.userKind === 'module' || declared.has(dependencyKey(bound))) keep.push(bound);
+        if (bound.dep.userKind === 'module' || declared.has(dependencyKey(bound.dep))) keep.push(bound);
       }
       const kept = new Set(keep.map((b) => b.userId));
       for (const bound of entry.bound) {
@@ -420,7 +420,7 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     const running = [...this.modules.values()].filter((e) => e.state === 'running' && e.bound).sort((a, b) => a.loadSeq - b.loadSeq);
     for (const entry of running) {
       if (entry.state !== 'running' || !entry.bound) continue;
-      const bound = new Set(entry.bound.map(dependencyKey));
+      const bound = new Set(entry.bound.map((b) => dependencyKey(b.dep)));
       for (const dep of this.declarations.of(entry.loadedManifest ?? entry.manifest)) {
         if (dep.userKind === 'module' || bound.has(dependencyKey(dep))) continue;
         bound.add(dependencyKey(dep));
@@ -507,18 +507,9 @@ export abstract class ModuleLifecycle extends LoaderRecords {
   }
 }
 
-/** A bound dependency as one literal with every field: all share one hidden class. */
+/** A bound dependency: the shared declaration, its provider and the user held for it. */
 function bindRecord(dep: DeclaredDependency, provider: string, userId: string): BoundDependency {
-  return {
-    type: dep.type,
-    name: dep.name,
-    origin: dep.origin,
-    userKind: dep.userKind,
-    holder: dep.holder,
-    optional: dep.optional,
-    provider,
-    userId,
-  };
+  return { dep, provider, userId };
 }
 
 function dependencyKey(dep: DeclaredDependency): string {

@@ -31,7 +31,9 @@ export interface DeclaredDependency {
 }
 
 /** A declared dependency bound to the provider it resolved to when the dependent loaded. */
-export interface BoundDependency extends DeclaredDependency {
+export interface BoundDependency {
+  /** The declaration (shared with the memoized declarations; not copied per bind). */
+  dep: DeclaredDependency;
   provider: string;
   /** The user the dependent holds on the provider for it. */
   userId: string;

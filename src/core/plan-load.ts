@@ -161,7 +161,7 @@ export function planLoad(view: PlanningView, roots: readonly string[]): LoadPlan
     enter(entry);
     while (stack.length > 0) {
       const top = stack[stack.length - 1]!;
-      const targets = view.resolved(top).targets;
+      const targets = top.resolvedCache?.value.targets ?? view.resolved(top).targets;
       if (top.planNext < targets.length) {
         const target = targets[top.planNext++];
         if (!target || isActive(target.state)) continue;

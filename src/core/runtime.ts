@@ -122,24 +122,35 @@ export type Settled<T> =
   | { kind: 'throw'; error: unknown }
   | { kind: 'timeout' };
 
-/** Runs a module hook with a deadline; never rejects. */
+/**
+ * Runs a module hook with a deadline; never rejects. A hook that answers synchronously is
+ * settled at once (no timer is armed); only a returned promise races the deadline.
+ */
 export async function runHook<T>(hook: () => T | Promise<T>, timeoutMs: number): Promise<Settled<Awaited<T>>> {
+  let returned: T | Promise<T>;
+  try {
+    returned = hook();
+  } catch (error) {
+    return { kind: 'throw', error };
+  }
+  if (!isThenable(returned)) return { kind: 'value', value: returned as Awaited<T> };
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<Settled<Awaited<T>>>((resolve) => {
     timer = setTimeout(() => resolve({ kind: 'timeout' }), timeoutMs);
   });
-  const run = (async (): Promise<Settled<Awaited<T>>> => {
-    try {
-      return { kind: 'value', value: await hook() };
-    } catch (error) {
-      return { kind: 'throw', error };
-    }
-  })();
+  const settled = Promise.resolve(returned).then(
+    (value): Settled<Awaited<T>> => ({ kind: 'value', value: value as Awaited<T> }),
+    (error: unknown): Settled<Awaited<T>> => ({ kind: 'throw', error }),
+  );
   try {
-    return await Promise.race([run, deadline]);
+    return await Promise.race([settled, deadline]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** A short reason text for a thrown value. */

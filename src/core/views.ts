@@ -106,7 +106,7 @@ export class Views {
   /** Bound providers while the module runs (6.13); otherwise what the deps resolve to now. */
   dependencies(entry: ModuleEntry): DependencyInfo[] {
     if (entry.bound) {
-      return entry.bound.map((b) => ({ type: b.type, name: b.name, provider: b.provider, origin: b.origin, user_kind: b.userKind }));
+      return entry.bound.map(({ dep, provider }) => ({ type: dep.type, name: dep.name, provider, origin: dep.origin, user_kind: dep.userKind }));
     }
     return this.src
       .declarations()

@@ -82,6 +82,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   if (conf.errors.length > 0) {
     throw new ServiceStartError(`the config directory ${settings.config} has errors:\n${configErrors(conf.errors)}`);
   }
+  for (const warning of conf.policy.warnings) {
+    logger.warn({ file: warning.file, line: warning.line }, `${warning.file}:${warning.line}: ${warning.message}`);
+  }
   const tokens = new TokenStore(conf.tokens);
   assertListenAllowed(settings.host, tokens.enabled);
   if (!tokens.enabled) logger.warn({ host: settings.host }, 'no tokens in tokens.conf: no authentication, listening on loopback only');

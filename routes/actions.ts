@@ -14,7 +14,7 @@ import { answers } from '../src/http/answers.js';
 import { OPTIONAL_BODY } from '../src/http/docs/openapi-options.js';
 import { HttpProblem } from '../src/http/problem.js';
 import { ActionBody, ActionListSchema, ActionParams, ActionResultSchema } from '../src/http/schemas/actions.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const MANAGER_TYPE = 'manager';
 

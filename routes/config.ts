@@ -4,7 +4,7 @@ import { answers } from '../src/http/answers.js';
 import { OPTIONAL_BODY } from '../src/http/docs/openapi-options.js';
 import { EmptyBody } from '../src/http/schemas/common.js';
 import { ConfigReloadResultSchema, PolicySchema } from '../src/http/schemas/config.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const configRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   app.get('/config', {

@@ -1,7 +1,7 @@
 /** `/openapi.json` and `/asyncapi.json`: the service's documents, public like `/docs`. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { buildAsyncApi } from '../src/http/docs/asyncapi.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const documentRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app) => {
   const asyncapi = buildAsyncApi();

@@ -11,7 +11,7 @@ import { compileFilter } from '../src/http/events/filter.js';
 import { websocketSink } from '../src/http/events/websocket-sink.js';
 import { HttpProblem } from '../src/http/problem.js';
 import { EventStreamQuery } from '../src/http/schemas/events.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context, closeGraceMs }) => {
   app.route({

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { answers } from '../src/http/answers.js';
 import { graphToDot } from '../src/http/graph-dot.js';
 import { GraphQuery, GraphSchema } from '../src/http/schemas/graph.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const graphRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   app.get('/graph', {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { answers } from '../src/http/answers.js';
 import { HealthSchema } from '../src/http/schemas/health.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   app.get('/health', {

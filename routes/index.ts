@@ -3,7 +3,7 @@
  * its role (`config.role`), its zod schemas and a handler of a few lines over the loader.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ServiceContext } from '../src/http/context.js';
+import type { RouteOptions } from '../src/http/context.js';
 import { actionRoutes } from './actions.js';
 import { configRoutes } from './config.js';
 import { documentRoutes } from './documents.js';
@@ -14,12 +14,6 @@ import { manifestRoutes } from './manifests.js';
 import { moduleRoutes } from './modules.js';
 import { providerRoutes } from './providers.js';
 import { userRoutes } from './users.js';
-
-export interface RouteOptions {
-  context: ServiceContext;
-  /** How long a closing event stream waits for the peer. */
-  closeGraceMs: number;
-}
 
 export const registerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, options) => {
   for (const routes of [

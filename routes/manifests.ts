@@ -11,7 +11,7 @@ import {
   ManifestSchema,
   RescanResultSchema,
 } from '../src/http/schemas/manifests.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 /** True when the client prefers text/plain to JSON. */
 function wantsText(accept: string | undefined): boolean {

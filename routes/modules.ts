@@ -12,7 +12,7 @@ import {
   UnloadBody,
   WhySchema,
 } from '../src/http/schemas/modules.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const moduleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { loader } = context;

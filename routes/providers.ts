@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { answers } from '../src/http/answers.js';
 import { ProviderListSchema, ProviderQuery } from '../src/http/schemas/providers.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const providerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   app.get('/providers', {

@@ -4,7 +4,7 @@ import { answers } from '../src/http/answers.js';
 import { OPTIONAL_BODY } from '../src/http/docs/openapi-options.js';
 import { ModuleNameParams, OpResultSchema, UserIdParams } from '../src/http/schemas/common.js';
 import { AddUserBody, AddUserResultSchema, ReleaseBody, UserListQuery, UserListSchema } from '../src/http/schemas/users.js';
-import type { RouteOptions } from './index.js';
+import type { RouteOptions } from '../src/http/context.js';
 
 export const userRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
   const { loader } = context;

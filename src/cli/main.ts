@@ -2,17 +2,9 @@
  * `modloader` command dispatcher. Each command group lives in its own file and exports a
  * `run(argv, io)` returning the exit code; this file only routes and prints the top-level help.
  */
-import { stderr, stdout } from 'node:process';
+import { processIO, type CliIO } from './io.js';
 
-export interface CliIO {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export const processIO: CliIO = {
-  out: (text) => void stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-  err: (text) => void stderr.write(text.endsWith('\n') ? text : `${text}\n`),
-};
+export type { CliIO } from './io.js';
 
 export const HELP = `Usage: modloader <command> [options]
 

@@ -9,7 +9,7 @@ import { checkManifests, formatFinding } from '../manifest/check.js';
 import { generateManifests, type GenerateProgress } from '../manifest/generate/generate.js';
 import { formatProblem } from '../manifest/problem.js';
 import { listManifestFiles } from '../manifest/read.js';
-import { processIO, type CliIO } from './main.js';
+import { processIO, type CliIO } from './io.js';
 
 export const MANIFEST_HELP = `Usage:
   modloader manifest generate <src-dir> [--out DIR] [--checksum md5|sha256] [--verbose]

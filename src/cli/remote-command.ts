@@ -8,7 +8,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { parseModuleName } from '../core/names.js';
 import type { ModuleSummary, OpResult } from '../core/types.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 import { EXIT, RemoteError, type RemoteTarget, describeUser, request } from './remote/client.js';
 import { formatEvent, formatModuleTable, formatPlan } from './remote/format.js';
 

@@ -9,7 +9,7 @@ import { closeOnSignals, listen } from '../http/server.js';
 import { ListenRefusedError } from '../http/auth/listen-policy.js';
 import { createService, type Service, ServiceStartError } from '../http/service.js';
 import { readServeSettings, SettingsError } from '../http/settings.js';
-import type { CliIO } from './main.js';
+import type { CliIO } from './io.js';
 
 export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL]
 

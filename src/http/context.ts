@@ -42,3 +42,10 @@ export interface ServiceContext {
   startedAt: number;
 }
 
+
+/** What every route plugin is registered with. */
+export interface RouteOptions {
+  context: ServiceContext;
+  /** How long a closing event stream waits for the peer. */
+  closeGraceMs: number;
+}

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
 import { installModule } from './module-dir.js';
 import { jsModule, removeTempDirs, tempDir, writeTree } from './temp-tree.js';
 

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIO } from '../../src/cli/main.js';
+import type { CliIO } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
 import { SAMPLE_MODULES } from '../global-setup.js';
 import { PROPOSAL_MANIFEST, withoutChecksum } from '../support/proposal.js';
 

@@ -1,5 +1,5 @@
 /** A CliIO that keeps what a command prints. */
-import type { CliIO } from '../../../src/cli/main.js';
+import type { CliIO } from '../../../src/cli/io.js';
 
 export interface CapturedIO extends CliIO {
   stdout: string;

@@ -9,6 +9,7 @@ import type { Manifest } from './manifest.js';
 import type { Policy } from './policy.js';
 import type {
   EventListener,
+  FaultSource,
   Graph,
   LoaderEvent,
   ModuleDetail,
@@ -60,7 +61,7 @@ export interface RescanSummary {
 /** The record of one operation, in the order the loader carried them out. */
 export interface OpLogEntry {
   op: string;
-  kind: 'load' | 'unload' | 'reload' | 'add_user' | 'release_user' | 'startup' | 'shutdown' | 'rescan' | 'set_policy';
+  kind: 'load' | 'unload' | 'reload' | 'add_user' | 'release_user' | 'startup' | 'shutdown' | 'rescan' | 'set_policy' | 'fault';
   /** The module or user id it was about. */
   target?: string | undefined;
   args: Record<string, unknown>;
@@ -114,6 +115,12 @@ export interface LoaderApi {
   rescan(scan: ScanResult, options?: OpOptions): Promise<OpResult & { rescan: RescanSummary }>;
   /** Config reload: applies a new policy; re-checks what is still needed (SPEC 6.12). */
   setPolicy(policy: Policy, options?: OpOptions): Promise<OpResult>;
+  /**
+   * Charges a fault to a module (SPEC 6.16): event `module_fault`, then the module is
+   * firm-unloaded with its dependents and ends `failed` with the error as its reason. A module
+   * that is not running only gets the event and the reason. Throws `unknown_module`.
+   */
+  fault(name: string, error: unknown, options?: OpOptions & { source?: FaultSource }): Promise<OpResult>;
 }
 
 export type { LoaderEvent };

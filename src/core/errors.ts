@@ -11,6 +11,7 @@ export const ERROR_CODES = {
   unknown_module: 'No such module',
   user_not_found: 'No such user',
   in_use: 'The module is in use',
+  not_running: 'The module is not running',
   neverload: 'The module is banned by neverload',
   dependency_cycle: 'The dependencies form a cycle',
   unresolved_dependency: 'A dependency has no provider',

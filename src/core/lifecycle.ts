@@ -368,7 +368,15 @@ export abstract class ModuleLifecycle extends LoaderRecords {
     entry.bound = null;
     entry.loadedManifest = null;
     entry.pending = null;
-    if (entry.blocked) {
+    if (entry.faulted) {
+      entry.faulted = false;
+      transition(entry, 'failed');
+      entry.lib = null;
+      entry.libChecksum = null;
+      entry.blocked = false;
+      this.emit('unload', entry.name, op, { state: 'failed' });
+      this.emit('lib_release', entry.name, op, {});
+    } else if (entry.blocked) {
       transition(entry, 'stopped');
       this.emit('unload', entry.name, op, { state: 'stopped' });
       this.emit('block_unload', entry.name, op, {});

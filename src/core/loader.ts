@@ -32,6 +32,7 @@ import { describeError, runHook } from './runtime.js';
 import { isActive } from './state.js';
 import type {
   EventListener,
+  FaultSource,
   Graph,
   ModuleDetail,
   ModuleState,
@@ -149,7 +150,7 @@ export class Loader extends ModuleLifecycle implements LoaderApi {
     return this.operate('reload', name, { dry_run: !!options.dryRun }, options, async (op) => {
       const entry = this.entry(name);
       if (entry.state !== 'running' || !entry.instance?.ctx || !entry.lib) {
-        throw new LoaderError('invalid_request', `${name} is not running`, { module: name, state: entry.state });
+        throw new LoaderError('not_running', `${name} is not running`, { module: name, state: entry.state });
       }
       op.steps.push({ module: name, action: 'reload' });
       if (options.dryRun) return this.result(op, entry, true);
@@ -339,6 +340,21 @@ export class Loader extends ModuleLifecycle implements LoaderApi {
         }
       }
       return { op: op.op, plan: op.steps, dry_run: false, ...(failures.length > 0 ? { failures } : {}) };
+    });
+  }
+
+  fault(name: string, error: unknown, options: OpOptions & { source?: FaultSource } = {}): Promise<OpResult> {
+    const source = options.source ?? 'exception';
+    return this.operate('fault', name, { source }, { cause: options.cause ?? name }, async (op) => {
+      const entry = this.entry(name);
+      const reason = `fault (${source}): ${describeError(error)}`;
+      this.emit('module_fault', name, op, { error: describeError(error), source });
+      entry.reason = reason;
+      if (!isActive(entry.state)) return this.result(op, entry, false);
+      entry.faulted = true;
+      const result = await this.firmUnload(entry, op, false);
+      entry.reason = reason;
+      return result;
     });
   }
 

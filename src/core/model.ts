@@ -91,6 +91,8 @@ export interface ModuleEntry {
   pending: Set<string> | null;
   /** The manifest disappeared while the module ran; the entry goes when it stops. */
   removed: boolean;
+  /** A fault was charged to the running module (SPEC 6.16): it ends `failed` when it stops. */
+  faulted: boolean;
   /** Position by (load_priority, name) among all modules: the load-order tie-break (6.6). */
   rank: number;
   /**
@@ -123,6 +125,7 @@ export function newEntry(manifest: Manifest, diskChecksum: string | null | undef
     loadSeq: 0,
     pending: null,
     removed: false,
+    faulted: false,
     rank: 0,
     planEpoch: 0,
     planColor: 0,

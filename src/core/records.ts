@@ -26,6 +26,11 @@ export interface LoaderOptions {
   loadTimeoutMs?: number;
   /** How many operations the op log keeps (default 10,000). */
   opLogSize?: number;
+  /**
+   * Tells this run of the service from every other: user ids end with it (`u12-<bootId>`), so an
+   * id from before a restart never names a user of this one. Default: none (`u12`).
+   */
+  bootId?: string;
 }
 
 /** An operation in progress: its id, the cause its events carry, and the steps it took. */
@@ -56,6 +61,7 @@ export abstract class LoaderRecords {
   /** canuse reverse index: module name -> modules that list it (or what it provides) in [canuse]. */
   protected canusers!: Map<string, string[]>;
   private userCounter = 0;
+  private readonly userIdSuffix: string;
   protected loadCounter = 0;
   /** > 0 while the loader runs a dispose callback synchronously inside an operation. */
   protected syncWindow = 0;
@@ -69,6 +75,7 @@ export abstract class LoaderRecords {
   constructor(options: LoaderOptions) {
     this.host = options.host;
     this.loadTimeoutMs = options.loadTimeoutMs ?? 10_000;
+    this.userIdSuffix = options.bootId ? `-${options.bootId}` : '';
     this.bus = new EventBus(() => this.host.now());
     this.policyValue = options.policy;
     this.bannedNames = new Set(options.policy.neverload.map((e) => e.name));
@@ -192,7 +199,7 @@ export abstract class LoaderRecords {
     const held = this.modules.get(fields.module)!;
     // One literal with every field, so all user records share one hidden class.
     const user: UserRecord = {
-      id: `u${++this.userCounter}`,
+      id: `u${++this.userCounter}${this.userIdSuffix}`,
       kind: fields.kind,
       holder: fields.holder,
       module: fields.module,

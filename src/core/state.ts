@@ -4,7 +4,8 @@
  * state is a loud bug rather than a quiet one.
  *
  *   available ─load→ loading ─ok→ running ─stop→ unloading ─→ available   (lib released)
- *                       │                                  └─→ stopped     (lib blocked, 6.7)
+ *                       │                                  ├─→ stopped     (lib blocked, 6.7)
+ *                       │                                  └─→ failed      (stopped for a fault, 6.16)
  *                       ├─decline→ declined
  *                       └─fail→ failed
  *   failed, declined, stopped ─load→ loading
@@ -15,7 +16,7 @@ export const TRANSITIONS: Readonly<Record<ModuleState, readonly ModuleState[]>> 
   available: ['loading'],
   loading: ['running', 'failed', 'declined'],
   running: ['unloading'],
-  unloading: ['available', 'stopped'],
+  unloading: ['available', 'stopped', 'failed'],
   stopped: ['loading'],
   failed: ['loading'],
   declined: ['loading'],

@@ -53,15 +53,19 @@ export interface UserInfo {
 // ---------------------------------------------------------------------------------------------
 // Plans and results
 
-export type PlanAction =
-  | 'load' // import the lib (if needed) and run load()
-  | 'unload' // stop the instance (the named module of an unload)
-  | 'cascade_unload' // stop because a neighbour went (direction tells which)
-  | 'add_user'
-  | 'release_user'
-  | 'dispose_request' // ask a non-cancellable holder to let go
-  | 'dispose' // run a user's dispose callback
-  | 'reload';
+export const PLAN_ACTIONS = [
+  'load', // import the lib (if needed) and run load()
+  'unload', // stop the instance (the named module of an unload)
+  'cascade_unload', // stop because a neighbour went (direction tells which)
+  'add_user',
+  'release_user',
+  'dispose_request', // ask a non-cancellable holder to let go
+  'dispose', // run a user's dispose callback
+  'reload',
+  'declined', // a provider declined to load; the plan moved on to the next best (SPEC 6.1)
+  'load_failed', // a provider failed to load; the plan moved on to the next best (SPEC 6.1)
+] as const;
+export type PlanAction = (typeof PLAN_ACTIONS)[number];
 
 export interface PlanStep {
   module: string;
@@ -69,6 +73,8 @@ export interface PlanStep {
   /** For user steps: the user's kind and holder. */
   user?: { id?: string | undefined; kind: UserKind; holder: string } | undefined;
   direction?: 'dependents' | 'dependencies' | undefined;
+  /** For `declined` and `load_failed` steps: why. */
+  reason?: string | undefined;
 }
 
 export interface OpResult {
@@ -194,6 +200,7 @@ export const EVENT_NAMES = [
   'dependency_cycle',
   'neverload_refused',
   'dialplan_unresolved',
+  'module_fault',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
@@ -236,7 +243,15 @@ export interface EventFields {
   dependency_cycle: { cycle: string[] };
   neverload_refused: { origin?: Origin | undefined };
   dialplan_unresolved: { app: string; holder: string; origin: Origin };
+  module_fault: { error: string; source: FaultSource };
 }
+
+/**
+ * How a module's fault was caught (SPEC 6.16): an uncaught exception or an unhandled rejection
+ * in its code, a call of `process.exit`, or a synchronous runaway seen by the watchdog.
+ */
+export const FAULT_SOURCES = ['exception', 'rejection', 'exit', 'runaway'] as const;
+export type FaultSource = (typeof FAULT_SOURCES)[number];
 
 export type LoaderEvent = {
   [K in EventName]: EventBase & { event: K } & EventFields[K];
@@ -313,6 +328,11 @@ export interface ModuleExports {
   unload?(ctx: ModuleContext): void | Promise<void>;
   reload?(ctx: ModuleContext): void | Promise<void>;
   onCanuse?(ctx: ModuleContext, name: string): void | Promise<void>;
+  /**
+   * A module this one only lists in `[canuse]` (and took with `ctx.use`) is about to stop
+   * because nothing else needs it: the hold is released right after this returns (SPEC 6.9).
+   */
+  onCanuseGone?(ctx: ModuleContext, name: string): void | Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   user_not_found: 404,
   not_found: 404,
   in_use: 409,
+  not_running: 409,
   neverload: 409,
   dependency_cycle: 409,
   unresolved_dependency: 409,

@@ -99,7 +99,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.integer({ min: 2, max: 12 }).chain((
 });
 
 /** Errors an operation may legitimately end with; anything else is a bug. */
-const EXPECTED = new Set(['unknown_module', 'user_not_found', 'in_use', 'neverload', 'dependency_cycle', 'unresolved_dependency', 'checksum_mismatch', 'load_failed', 'lib_blocked', 'invalid_request']);
+const EXPECTED = new Set(['unknown_module', 'user_not_found', 'in_use', 'not_running', 'neverload', 'dependency_cycle', 'unresolved_dependency', 'checksum_mismatch', 'load_failed', 'lib_blocked', 'invalid_request']);
 
 async function settle(p: Promise<unknown>): Promise<string> {
   try {

@@ -11,7 +11,7 @@ describe('the status table', () => {
       401: ['unauthorized'],
       403: ['forbidden'],
       404: ['unknown_module', 'user_not_found'],
-      409: ['in_use', 'neverload', 'dependency_cycle', 'unresolved_dependency', 'checksum_mismatch', 'load_failed', 'lib_blocked'],
+      409: ['in_use', 'not_running', 'neverload', 'dependency_cycle', 'unresolved_dependency', 'checksum_mismatch', 'load_failed', 'lib_blocked'],
       413: ['payload_too_large'],
       422: ['manifest_invalid'],
     };

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseModuleName } from '../../core/names.js';
-import { MODULE_STATES, USER_KINDS } from '../../core/types.js';
+import { MODULE_STATES, PLAN_ACTIONS, USER_KINDS } from '../../core/types.js';
 import type { OpResult, UserInfo } from '../../core/types.js';
 import { described, named } from './registry.js';
 
@@ -75,11 +75,15 @@ export const PlanStepSchema = named(
   'PlanStep',
   z.object({
     module: z.string(),
-    action: z.enum(['load', 'unload', 'cascade_unload', 'add_user', 'release_user', 'dispose_request', 'dispose', 'reload']),
+    action: described(
+      z.enum(PLAN_ACTIONS),
+      '`declined` and `load_failed` steps report a provider that did not start; the plan then moved on to the next best provider (SPEC 6.1).',
+    ),
     user: z
       .object({ id: z.string().optional(), kind: UserKindSchema, holder: z.string() })
       .optional(),
     direction: z.enum(['dependents', 'dependencies']).optional(),
+    reason: described(z.string().optional(), 'For `declined` and `load_failed` steps: why.'),
   }),
   'One step of an operation, in the order it was (or, with dry_run, would be) carried out.',
 );

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { EventName, LoaderEvent } from '../../core/types.js';
-import { EVENT_NAMES, MODULE_STATES } from '../../core/types.js';
+import { EVENT_NAMES, FAULT_SOURCES, MODULE_STATES } from '../../core/types.js';
 import type { Accepts } from './common.js';
 import { OriginSchema, UserSchema } from './common.js';
 import { described, named } from './registry.js';
@@ -46,6 +46,7 @@ const FIELDS = {
   dependency_cycle: { cycle: z.array(z.string()) },
   neverload_refused: { origin: OriginSchema.optional() },
   dialplan_unresolved: { app: z.string(), holder: z.string(), origin: OriginSchema },
+  module_fault: { error: z.string(), source: z.enum(FAULT_SOURCES) },
 } satisfies Record<EventName, z.ZodRawShape>;
 
 const DESCRIPTIONS: Record<EventName, string> = {
@@ -72,6 +73,8 @@ const DESCRIPTIONS: Record<EventName, string> = {
   dependency_cycle: 'A load was refused because the dependencies form a cycle.',
   neverload_refused: 'A load of a module banned by neverload was refused.',
   dialplan_unresolved: 'A dialplan step names an application nothing provides.',
+  module_fault:
+    "A module's code faulted (uncaught exception, unhandled rejection, process.exit, runaway): the module is firm-unloaded and ends failed.",
 };
 
 function eventSchema<K extends EventName>(name: K) {

@@ -221,9 +221,9 @@ describe('reload', () => {
     expect(w.events.at(-1)).toMatchObject({ event: 'reload', module: 'pbx_config', result: 'success', cause: 'req-r' });
   });
 
-  it('refuses a module that is not running (invalid_request)', async () => {
+  it('refuses a module that is not running (not_running)', async () => {
     const w = world([{ name: 'pbx_config' }]);
-    expect((await rejection(w.loader.reload('pbx_config'))).code).toBe('invalid_request');
+    expect((await rejection(w.loader.reload('pbx_config'))).code).toBe('not_running');
     expect(w.host.calls).toEqual([]);
   });
 });

@@ -67,6 +67,7 @@ export interface OpLogEntry {
   args: Record<string, unknown>;
   cause?: string | undefined;
   ok: boolean;
+  /** The error code when `ok` is false (`internal` for a non-loader error). */
   code?: string | undefined;
   started: string;
   duration_ms: number;
@@ -78,6 +79,11 @@ export interface LoaderApi {
   subscribe(listener: EventListener): () => void;
   /** The seq the next event will get. */
   readonly nextSeq: number;
+  /**
+   * Subscribes to finished operations: each is reported once, as its op log entry, when it
+   * ends (successfully or not). For metrics and op logs; listeners must not throw.
+   */
+  subscribeOperations(listener: (entry: OpLogEntry) => void): () => void;
 
   // ---- reads
   list(filter?: { like?: string; state?: ModuleState }): ModuleSummary[];

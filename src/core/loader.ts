@@ -53,6 +53,7 @@ export class Loader extends ModuleLifecycle implements LoaderApi {
   private readonly log: OpLogEntry[] = [];
   private readonly opLogSize: number;
   private opCounter = 0;
+  private readonly opListeners = new Set<(entry: OpLogEntry) => void>();
 
   constructor(options: LoaderOptions) {
     super(options);
@@ -65,6 +66,11 @@ export class Loader extends ModuleLifecycle implements LoaderApi {
 
   get nextSeq(): number {
     return this.bus.nextSeq;
+  }
+
+  subscribeOperations(listener: (entry: OpLogEntry) => void): () => void {
+    this.opListeners.add(listener);
+    return () => void this.opListeners.delete(listener);
   }
 
   list(filter?: { like?: string; state?: ModuleState }): ModuleSummary[] {
@@ -381,7 +387,7 @@ export class Loader extends ModuleLifecycle implements LoaderApi {
         throw err;
       } finally {
         this.current = null;
-        this.log.push({
+        const entry: OpLogEntry = {
           op: op.op,
           kind,
           target,
@@ -391,8 +397,16 @@ export class Loader extends ModuleLifecycle implements LoaderApi {
           code,
           started: new Date(startedAt).toISOString(),
           duration_ms: this.host.now() - startedAt,
-        });
+        };
+        this.log.push(entry);
         if (this.log.length > this.opLogSize) this.log.splice(0, this.log.length - this.opLogSize);
+        for (const listener of this.opListeners) {
+          try {
+            listener(entry);
+          } catch {
+            // An observer's fault must never reach the loader.
+          }
+        }
       }
     });
   }

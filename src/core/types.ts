@@ -42,6 +42,11 @@ export interface UserInfo {
   owner?: string | undefined;
   /** For `external` holds: released at once by a firm unload. */
   cancellable?: boolean | undefined;
+  /**
+   * A `module` user taken with `ctx.use` on something the holder only lists in `[canuse]`
+   * (SPEC 6.9): it never keeps the module running on its own and is not a chain in `why`.
+   */
+  weak?: boolean | undefined;
   /** Where the reference was declared, when it comes from a file. */
   origin?: Origin | undefined;
   /** Free text: why this user exists (e.g. `modules.conf load`, `require`, `autoload`, `rest`). */

@@ -64,6 +64,10 @@ export const UserSchema = named(
     module: described(z.string(), 'The module being held.'),
     owner: described(z.string().optional(), 'For module, dialplan and config users: the dependent module; for channels: the module that made it.'),
     cancellable: z.boolean().optional(),
+    weak: described(
+      z.boolean().optional(),
+      'A hold taken with ctx.use on something the holder only lists in [canuse]: it never keeps the module running on its own (SPEC 6.9).',
+    ),
     origin: OriginSchema.optional(),
     reason: z.string().optional(),
     since: described(z.string(), 'ISO 8601 time the user was added.'),

@@ -1,45 +1,21 @@
 /**
- * ARI's module operations over the loader, with ARI's answers: the route sends 204 when these
- * resolve; they throw an {@link HttpProblem} whose status is ARI's (404: no such module, or
- * not running where the operation needs it running; 409: could not be done, the message says
- * why). The loader's own refusals (neverload, cycles, failed loads, in_use) are 409 already.
+ * ARI's module operations: the shared Asterisk-style operations (src/asterisk/module-actions.ts)
+ * with their refusals as ARI's statuses, 404 (no such module, or not running where needed) and
+ * 409 (could not be done; the message says why). The route answers 204 when these resolve.
  */
 import type { LoaderApi } from '../../core/api.js';
-import type { UserInfo } from '../../core/types.js';
+import { AsteriskRefusal, loadModule, reloadModule, unloadModule } from '../../asterisk/module-actions.js';
 import { HttpProblem } from '../problem.js';
 
-const describe = (users: readonly UserInfo[]): string => users.map((u) => `${u.kind} ${u.holder}`).join(', ');
-
-function known(loader: LoaderApi, name: string): void {
-  if (!loader.has(name)) throw new HttpProblem('unknown_module', `no module named ${name}`);
-}
-
-function running(loader: LoaderApi, name: string): void {
-  known(loader, name);
-  if (loader.get(name).state !== 'running') throw new HttpProblem('not_running', `${name} is not running`, {}, 404);
-}
-
-/** POST: load; 409 when it already runs with the admin as a user (nothing to do). */
-export async function ariLoad(loader: LoaderApi, name: string, cause: string): Promise<void> {
-  known(loader, name);
-  const result = await loader.load(name, { cause });
-  if (result.plan.length === 0) throw new HttpProblem('in_use', `${name} is already loaded`);
-}
-
-/**
- * DELETE: a soft unload. 409 when the admin did not hold it (in_use), and when the admin's
- * use was released but other users keep it running (the message names them).
- */
-export async function ariUnload(loader: LoaderApi, name: string, cause: string): Promise<void> {
-  running(loader, name);
-  const result = await loader.unload(name, { cause });
-  if (result.state === 'running') {
-    throw new HttpProblem('in_use', `released the admin's use of ${name}; it keeps running for ${describe(result.users ?? [])}`);
+async function answer(run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (err) {
+    if (!(err instanceof AsteriskRefusal)) throw err;
+    throw new HttpProblem(err.kind === 'not_found' ? 'unknown_module' : 'in_use', err.message, {}, err.kind === 'not_found' ? 404 : 409);
   }
 }
 
-/** PUT: run the module's reload(). */
-export async function ariReload(loader: LoaderApi, name: string, cause: string): Promise<void> {
-  running(loader, name);
-  await loader.reload(name, { cause });
-}
+export const ariLoad = (loader: LoaderApi, name: string, cause: string): Promise<void> => answer(() => loadModule(loader, name, cause));
+export const ariUnload = (loader: LoaderApi, name: string, cause: string): Promise<void> => answer(() => unloadModule(loader, name, cause));
+export const ariReload = (loader: LoaderApi, name: string, cause: string): Promise<void> => answer(() => reloadModule(loader, name, cause));

@@ -13,6 +13,8 @@ import { remoteOptions } from './options.js';
 export interface NameSource {
   modules(): Promise<readonly ModuleSummary[]>;
   holds(): Promise<readonly UserInfo[]>;
+  /** Drops what is cached (a command may have changed it). */
+  forget?(): void;
 }
 
 /** Where completion looks; `console` has the console's own words (help, exit) and no serve. */
@@ -66,6 +68,7 @@ export function serviceNames(target: RemoteTarget, maxAgeMs = 2000): NameSource 
   return {
     modules: () => cached('modules', async () => (await request<{ modules: ModuleSummary[] }>(target, 'GET', '/modules')).modules),
     holds: () => cached('holds', async () => (await request<{ users: UserInfo[] }>(target, 'GET', '/users?kind=external')).users),
+    forget: () => cache.clear(),
   };
 }
 

@@ -128,6 +128,7 @@ async function interact(target: RemoteTarget, json: boolean, io: CliIO): Promise
     rl.on('line', (line) => {
       queue = queue.then(async () => {
         const done = await runLine(line, target, json, io);
+        names.forget?.();
         if (done) rl.close();
         else rl.prompt();
       });

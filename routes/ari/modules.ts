@@ -33,30 +33,21 @@ export const ariModuleRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, 
     },
   });
 
-  app.post('/asterisk/modules/:moduleName', {
-    config: operate,
-    schema: { hide: true, params: AriModuleParams, querystring: AriQuery, response: done },
-    handler: async (request, reply) => {
-      await ariLoad(loader, request.params.moduleName, request.id);
-      return reply.code(204).send();
-    },
-  });
-
-  app.delete('/asterisk/modules/:moduleName', {
-    config: operate,
-    schema: { hide: true, params: AriModuleParams, querystring: AriQuery, response: done },
-    handler: async (request, reply) => {
-      await ariUnload(loader, request.params.moduleName, request.id);
-      return reply.code(204).send();
-    },
-  });
-
-  app.put('/asterisk/modules/:moduleName', {
-    config: operate,
-    schema: { hide: true, params: AriModuleParams, querystring: AriQuery, response: done },
-    handler: async (request, reply) => {
-      await ariReload(loader, request.params.moduleName, request.id);
-      return reply.code(204).send();
-    },
-  });
+  // ARI's verbs on one module: POST load, DELETE unload, PUT reload; 204 when done.
+  for (const [method, operation] of [
+    ['POST', ariLoad],
+    ['DELETE', ariUnload],
+    ['PUT', ariReload],
+  ] as const) {
+    app.route({
+      method,
+      url: '/asterisk/modules/:moduleName',
+      config: operate,
+      schema: { hide: true, params: AriModuleParams, querystring: AriQuery, response: done },
+      handler: async (request, reply) => {
+        await operation(loader, request.params.moduleName, request.id);
+        return reply.code(204).send();
+      },
+    });
+  }
 };

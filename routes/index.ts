@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../src/http/context.js';
 import { actionRoutes } from './actions.js';
+import { ariRoutes } from './ari/index.js';
 import { configRoutes } from './config.js';
 import { documentRoutes } from './documents.js';
 import { eventRoutes } from './events.js';
@@ -27,6 +28,7 @@ export const registerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, o
     eventRoutes,
     healthRoutes,
     documentRoutes,
+    ariRoutes,
   ]) {
     await app.register(routes, options);
   }

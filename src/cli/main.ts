@@ -20,13 +20,22 @@ Manifests (the proposal's 'make all' and 'make check')
   manifest check <dir>            lint manifests: schema, checksums, unresolved uses, cycles
 
 Remote (drive a running service, like Asterisk's CLI; --url URL --token TOKEN, or
-MODLOADER_URL and MODLOADER_TOKEN)
+MODLOADER_URL and MODLOADER_TOKEN; --json prints the answers as JSON)
+  -r                              interactive console with history and completion (asterisk -r)
+  -rx "COMMAND"                   run one console command and exit (asterisk -rx)
   module show [like PATTERN]      list modules
-  module load NAME                load a module (the admin becomes a user)
-  module unload [-f] NAME         release the admin's use; -f: firm unload
-  module reload NAME              run the module's reload()
+  module load NAME…               load modules (the admin becomes a user)
+  module unload [-f|-h] NAME…     release the admin's use; -f: firm unload, -h: firm, no wait
+  module reload [NAME…]           run reload(); without a name, of every running module
+  module why NAME                 what keeps a module running
+  module holds [add|release] …    list, add or release external holds
+  manifest rescan                 pick up new and changed manifests (hot install)
+  config reload                   re-read the config files
   events [--events a,b] [--module GLOB] [--since SEQ]
                                   print the event stream
+  completion bash|zsh             print a shell completion script
+
+  --version                       the version
 
   --help                          this text
 `;
@@ -38,6 +47,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   manifest: async () => (await import('./manifest-command.js')).run,
   module: async () => (await import('./remote-command.js')).runModule,
   events: async () => (await import('./remote-command.js')).runEvents,
+  config: async () => (await import('./remote-command.js')).runConfig,
+  '-r': async () => (await import('./console/console.js')).runConsole,
+  '-rx': async () => (await import('./console/console.js')).runOnce,
+  completion: async () => (await import('./console/completion.js')).runCompletion,
+  __complete: async () => (await import('./console/completion.js')).runComplete,
+  '--version': async () => (await import('./version.js')).runVersion,
+  '-V': async () => (await import('./version.js')).runVersion,
 };
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {

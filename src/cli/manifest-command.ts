@@ -18,6 +18,8 @@ export const MANIFEST_HELP = `Usage:
   modloader manifest check <dir>
       Lint the manifests in <dir>: schema, checksums against the binaries beside them,
       uses that nothing provides, dependency cycles. Exit status 1 when anything is wrong.
+  modloader manifest rescan [--url URL] [--token TOKEN] [--json]
+      Make the running service pick up new, changed and removed manifests (hot install).
 `;
 
 /** Progress lines on a non-terminal stderr: one every this many files. */
@@ -27,6 +29,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'generate') return generate(rest, io);
   if (sub === 'check') return check(rest, io);
+  if (sub === 'rescan') return (await import('./remote-command.js')).runRemote('manifest', argv, io);
   if (sub === '--help' || sub === '-h' || sub === 'help') {
     io.out(MANIFEST_HELP);
     return 0;

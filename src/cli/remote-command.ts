@@ -1,30 +1,31 @@
 /**
- * The remote commands (SPEC 8), driving a running service the way Asterisk's CLI does:
- * `module show [like X]`, `module load X`, `module unload [-f] X`, `module reload X`, and
- * `events`. Where: `--url` or MODLOADER_URL (default http://127.0.0.1:8088); who:
- * `--token` or MODLOADER_TOKEN. Exit 0 done, 1 refused by the service, 2 usage, 3 unreachable.
+ * The remote commands (SPEC 8), driving a running service the way Asterisk's CLI does: the
+ * `module …`, `manifest rescan` and `config reload` commands (implemented once, in
+ * console/commands.ts, for these, `-rx` and the `-r` console) and `events`. Where: `--url` or
+ * MODLOADER_URL (default http://127.0.0.1:8088); who: `--token` or MODLOADER_TOKEN. Exit 0 done,
+ * 1 refused by the service, 2 usage, 3 unreachable.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { parseModuleName } from '../core/names.js';
-import type { ModuleSummary, OpResult } from '../core/types.js';
+import { commandHelp, execute } from './console/commands.js';
+import { DEFAULT_URL, remoteOptions, UsageError } from './console/options.js';
 import type { CliIO } from './io.js';
-import { EXIT, RemoteError, type RemoteTarget, describeUser, request } from './remote/client.js';
-import { formatEvent, formatModuleTable, formatPlan } from './remote/format.js';
+import { EXIT, RemoteError, type RemoteTarget } from './remote/client.js';
+import { formatEvent } from './remote/format.js';
 
-export const DEFAULT_URL = 'http://127.0.0.1:8088';
+export { DEFAULT_URL } from './console/options.js';
 
-const MODULE_HELP = `Usage: modloader module <command> [--url URL] [--token TOKEN]
+export const REMOTE_HELP = `Usage: modloader <command> [--json] [--url URL] [--token TOKEN]
 
-  module show [like PATTERN]   list modules (Module, Description, Use Count, Status, Support Level)
-  module load NAME             load NAME and what it needs; the admin becomes its user
-  module unload [-f] NAME      release the admin's use of NAME; -f: firm unload (every user is asked to go)
-  module reload NAME           run NAME's reload()
+${commandHelp()}
 
+  --json         print the service's answers as JSON, for scripts
   --url URL      the service (MODLOADER_URL; default ${DEFAULT_URL})
   --token TOKEN  a bearer token of tokens.conf (MODLOADER_TOKEN)
 
-Exit status: 0 done, 1 refused by the service, 2 usage, 3 service unreachable.
+Several modules in one load, unload or reload are done in order; load and unload stop at the
+first refusal, as Asterisk's do. Exit status: 0 done, 1 refused by the service, 2 usage,
+3 service unreachable.
 `;
 
 const EVENTS_HELP = `Usage: modloader events [--events a,b] [--module GLOB] [--since SEQ] [--json] [--url URL] [--token TOKEN]
@@ -32,8 +33,6 @@ const EVENTS_HELP = `Usage: modloader events [--events a,b] [--module GLOB] [--s
 Prints the service's event stream, one event per line (--json: the messages as they come),
 until the service closes it or the command is interrupted.
 `;
-
-class UsageError extends Error {}
 
 interface Parsed {
   target: RemoteTarget;
@@ -54,13 +53,12 @@ function parse(argv: string[], extra: NonNullable<ParseArgsConfig['options']> = 
     throw new UsageError((err as Error).message);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const url = String(values.url ?? process.env.MODLOADER_URL ?? DEFAULT_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+/.test(url)) throw new UsageError(`--url must be an http:// or https:// URL, not ${url}`);
-  const token = (values.token as string | undefined) ?? process.env.MODLOADER_TOKEN;
-  return { target: { url, token: token || undefined }, positionals: parsed.positionals, values };
+  const { target } = remoteOptions([...(values.url === undefined ? [] : ['--url', String(values.url)]), ...(values.token === undefined ? [] : ['--token', String(values.token)])]);
+  return { target, positionals: parsed.positionals, values };
 }
 
-async function guarded(io: CliIO, help: string, body: () => Promise<number>): Promise<number> {
+/** Runs `body`, turning usage and remote errors into their message and exit status. */
+export async function guarded(io: CliIO, help: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (err) {
@@ -76,66 +74,26 @@ async function guarded(io: CliIO, help: string, body: () => Promise<number>): Pr
   }
 }
 
-const path = (name: string): string => encodeURIComponent(name);
-
-/** `modloader module …` */
-export async function runModule(argv: string[], io: CliIO): Promise<number> {
-  return guarded(io, MODULE_HELP, async () => {
-    const { target, positionals, values } = parse(argv, { force: { type: 'boolean', short: 'f' } });
-    if (values.help) {
-      io.out(MODULE_HELP);
+/**
+ * `modloader <group> …` for a group of remote commands (`module`, `manifest rescan`,
+ * `config`): `argv` are the words after the group.
+ */
+export function runRemote(group: string, argv: string[], io: CliIO): Promise<number> {
+  return guarded(io, REMOTE_HELP, async () => {
+    const { words, target, json, help } = remoteOptions(argv);
+    if (help) {
+      io.out(REMOTE_HELP);
       return EXIT.ok;
     }
-    const [command, ...rest] = positionals;
-    /** The one module name, as the service will know it (`.so` and the like stripped). */
-    const name = (): string => {
-      if (rest.length !== 1) throw new UsageError(`module ${command} takes one module name`);
-      return parseModuleName(rest[0]!) ?? rest[0]!;
-    };
-    if (values.force && command !== 'unload') throw new UsageError('-f only applies to module unload');
-    switch (command) {
-      case 'show': {
-        if (rest.length !== 0 && (rest.length !== 2 || rest[0] !== 'like')) throw new UsageError('usage: module show [like PATTERN]');
-        const query = rest.length === 2 ? `?like=${encodeURIComponent(rest[1]!)}` : '';
-        const { modules } = await request<{ modules: ModuleSummary[] }>(target, 'GET', `/modules${query}`);
-        io.out(formatModuleTable(modules));
-        return EXIT.ok;
-      }
-      case 'load': {
-        const module = name();
-        const result = await request<OpResult>(target, 'POST', `/modules/${path(module)}/load`);
-        io.out(result.plan.length === 0 ? `${module} is already loaded (${result.op})` : `Loaded ${module} (${result.op})\n${formatPlan(result)}`);
-        return EXIT.ok;
-      }
-      case 'unload': {
-        const module = name();
-        const result = await request<OpResult>(target, 'POST', `/modules/${path(module)}/unload`, values.force ? { force: true } : undefined);
-        io.out(describeUnload(module, result, values.force === true));
-        return EXIT.ok;
-      }
-      case 'reload': {
-        const module = name();
-        const result = await request<OpResult>(target, 'POST', `/modules/${path(module)}/reload`);
-        io.out(`Reloaded ${module} (${result.op})`);
-        return EXIT.ok;
-      }
-      case undefined:
-        throw new UsageError('module needs a command: show, load, unload or reload');
-      default:
-        throw new UsageError(`unknown module command '${command}'`);
-    }
+    return execute([group, ...words], { target, io, json });
   });
 }
 
-function describeUnload(module: string, result: OpResult, force: boolean): string {
-  const plan = formatPlan(result);
-  if (result.state !== 'running') {
-    return result.plan.length === 0 ? `${module} is not running (${result.op})` : `Unloaded ${module} (${result.op})\n${plan}`;
-  }
-  const lines = [force ? `Unload of ${module} requested (${result.op}); it keeps running until these let go:` : `Released the admin's use of ${module} (${result.op}); it keeps running for:`];
-  for (const user of result.pending?.length ? result.pending : (result.users ?? [])) lines.push(`  ${describeUser(user)}`);
-  return `${lines.join('\n')}\n${plan}`;
-}
+/** `modloader module …` */
+export const runModule = (argv: string[], io: CliIO): Promise<number> => runRemote('module', argv, io);
+
+/** `modloader config …` */
+export const runConfig = (argv: string[], io: CliIO): Promise<number> => runRemote('config', argv, io);
 
 /** `modloader events …` */
 export async function runEvents(argv: string[], io: CliIO): Promise<number> {

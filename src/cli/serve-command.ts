@@ -53,8 +53,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   try {
-    const { url } = await listen(service, settings);
+    const { url, manager } = await listen(service, settings);
     logger.info({ url, modules: settings.modules, config: settings.config, tokens: service.tokens.size }, `listening on ${url}`);
+    if (manager) logger.info({ ami: manager }, `AMI listening on ${manager.host}:${manager.port}`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, message);

@@ -1,7 +1,7 @@
 /**
  * The service's pino logger: JSON lines, or pino-pretty when stdout is a terminal. Request
- * lines carry the request id (`req_id`, added by fastify); a `token=` in a logged URL is
- * redacted, as is any Authorization header.
+ * lines carry the request id (`req_id`, added by fastify); a `token=` or ARI's `api_key=` in a
+ * logged URL is redacted, as is any Authorization header.
  */
 import { pino, stdSerializers, type Logger } from 'pino';
 import pretty from 'pino-pretty';
@@ -14,9 +14,9 @@ export interface LoggerSettings {
   destination?: NodeJS.WritableStream | undefined;
 }
 
-/** A URL with the value of any `token` query parameter replaced. */
+/** A URL with the value of any `token` or `api_key` query parameter replaced. */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&]token=)[^&#]*/gi, '$1[redacted]');
+  return url.replace(/([?&](?:token|api_key)=)[^&#]*/gi, '$1[redacted]');
 }
 
 export function createLogger(settings: LoggerSettings): Logger {

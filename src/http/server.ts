@@ -12,8 +12,14 @@ export interface ListenSettings {
   port: number;
 }
 
-/** Listens; answers the address actually bound (port 0 picks a free one). */
-export async function listen(service: Service, settings: ListenSettings): Promise<{ host: string; port: number; url: string }> {
+/**
+ * Listens, and opens the AMI listener when manager.conf enables it; answers the addresses
+ * actually bound (port 0 picks a free one).
+ */
+export async function listen(
+  service: Service,
+  settings: ListenSettings,
+): Promise<{ host: string; port: number; url: string; manager?: { host: string; port: number } | undefined }> {
   assertListenAllowed(settings.host, service.tokens.enabled);
   const { server } = service.app;
   server.requestTimeout = 60_000;
@@ -23,7 +29,8 @@ export async function listen(service: Service, settings: ListenSettings): Promis
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
-  return { host: settings.host, port, url: `http://${host}:${port}` };
+  const manager = await service.manager?.listen();
+  return { host: settings.host, port, url: `http://${host}:${port}`, manager };
 }
 
 /**

@@ -26,6 +26,8 @@ import { EventHub } from './events/hub.js';
 import { instrumentLoader } from './instrumented-loader.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { ServeSettings } from './settings.js';
+import { ManagerListener } from '../ami/listener.js';
+import { ManagerConfError, readManagerConf } from '../ami/read-manager-conf.js';
 
 export interface ServiceOptions extends AppOptions {
   settings: Pick<ServeSettings, 'modules' | 'config' | 'host' | 'history' | 'load_timeout_ms'>;
@@ -46,6 +48,8 @@ export interface Service {
   hub: EventHub;
   tokens: TokenStore;
   metrics: Metrics;
+  /** The AMI listener, when manager.conf enables it (listening once server.ts listens). */
+  manager?: ManagerListener | undefined;
   /**
    * Stops taking requests (503), unloads everything in reverse order, ends the event streams,
    * lets in-flight requests finish and closes the server. Idempotent.
@@ -88,6 +92,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const tokens = new TokenStore(conf.tokens);
   assertListenAllowed(settings.host, tokens.enabled);
   if (!tokens.enabled) logger.warn({ host: settings.host }, 'no tokens in tokens.conf: no authentication, listening on loopback only');
+  const managerConf = await readManagerConf(settings.config, logger).catch((err: unknown) => {
+    throw err instanceof ManagerConfError ? new ServiceStartError(err.message) : err;
+  });
 
   const { scan, problems } = await scanModuleDir(settings.modules);
   for (const problem of problems) logger.warn({ problem }, `skipped manifest: ${formatProblem(problem)}`);
@@ -109,6 +116,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   core.subscribe(hub.publish);
   core.subscribe(logEvents(logger));
   const loader = instrumentLoader(core, metrics.observeOperation);
+  const manager = managerConf && new ManagerListener({ conf: managerConf, loader, logger, startedAt: Date.now() });
 
   try {
     const started = await loader.startup({ cause: 'startup' });
@@ -145,8 +153,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       if (next.tokens.length === 0 && !isLoopback(settings.host)) {
         throw new LoaderError('invalid_request', `tokens.conf would have no clients while listening on ${settings.host}; nothing changed`);
       }
+      const nextManager = manager && (await readManagerConf(settings.config, logger).catch((err: unknown) => {
+        throw err instanceof ManagerConfError ? new LoaderError('invalid_request', `${err.message}\nnothing changed`) : err;
+      }));
       const result = await loader.setPolicy(next.policy, { cause });
       tokens.replace(next.tokens);
+      if (nextManager) manager.replaceUsers(nextManager.users);
       return { ...result, warnings: next.policy.warnings, tokens: { count: tokens.size } };
     },
     lintManifest: (text) => parseManifest(text, 'body'),
@@ -161,6 +173,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     beforeClose: async () => {
       await loader.shutdown({ cause: 'shutdown' });
       hub.close();
+      await manager?.close();
     },
   });
   let closing: Promise<void> | undefined;
@@ -170,6 +183,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     hub,
     tokens,
     metrics,
+    manager,
     close() {
       closing ??= (async () => {
         await app.close();

@@ -2,35 +2,25 @@
  * How the remote commands print: `module show` in the columns of Asterisk's CLI, operation
  * results as a headline and their plan, events one per line.
  */
-import type { ModuleState, ModuleSummary, OpResult } from '../../core/types.js';
+import { ASTERISK_STATUS } from '../../asterisk/module-status.js';
+import type { ModuleSummary, OpResult } from '../../core/types.js';
 import { describeUser } from './client.js';
-
-/** Asterisk's words for a module's status. */
-const STATUS: Record<ModuleState, string> = {
-  available: 'Not Running',
-  loading: 'Loading',
-  running: 'Running',
-  unloading: 'Unloading',
-  stopped: 'Stopped',
-  failed: 'Failed',
-  declined: 'Declined',
-};
 
 const pad = (text: string, width: number): string => (text.length > width ? text.slice(0, width) : text.padEnd(width));
 
 /**
- * `module show`: one line per module, as Asterisk's `%-30s %-40.40s %-10d %-11s %13s`, and a
- * footer counting the running ones ("23 modules loaded").
+ * `module show`: one line per module, as Asterisk's `%-30s %-40.40s %-10d %-11s %13s`, and
+ * Asterisk's footer, which counts the rows listed and always says "modules" ("1 modules
+ * loaded"), so scripts written against Asterisk read it unchanged.
  */
 export function formatModuleTable(modules: readonly ModuleSummary[]): string {
   const line = (name: string, description: string, count: string, status: string, level: string): string =>
     `${pad(name, 30)} ${pad(description, 40)} ${pad(count, 10)} ${pad(status, 11)} ${level.padStart(13)}`.trimEnd();
   const rows = [line('Module', 'Description', 'Use Count', 'Status', 'Support Level')];
   for (const m of modules) {
-    rows.push(line(m.name, m.description ?? '', String(m.use_count), STATUS[m.state], m.support_level ?? 'unknown'));
+    rows.push(line(m.name, m.description ?? '', String(m.use_count), ASTERISK_STATUS[m.state], m.support_level ?? 'unknown'));
   }
-  const loaded = modules.filter((m) => m.state === 'running').length;
-  rows.push(`${loaded} module${loaded === 1 ? '' : 's'} loaded`);
+  rows.push(`${modules.length} modules loaded`);
   return `${rows.join('\n')}\n`;
 }
 

@@ -24,6 +24,8 @@ declare module 'fastify' {
     adminWhen?: (body: unknown) => boolean;
     /** Accept the token as `?token=` too (the websocket). */
     queryToken?: boolean;
+    /** Reads the credentials another way than a bearer token (ARI: basic auth, `api_key`). */
+    authenticate?: (request: FastifyRequest, tokens: TokenStore) => Client;
   }
   interface FastifyRequest {
     /** The authenticated client; null on public routes. */
@@ -48,6 +50,8 @@ function bearer(request: FastifyRequest, allowQuery: boolean): string | undefine
 
 function authenticate(request: FastifyRequest, tokens: TokenStore): Client {
   if (!tokens.enabled) return LOCAL;
+  const custom = request.routeOptions.config.authenticate;
+  if (custom) return custom(request, tokens);
   const secret = bearer(request, request.routeOptions.config.queryToken === true);
   if (secret === undefined) {
     throw new HttpProblem('unauthorized', 'this needs a bearer token (Authorization: Bearer <secret>)');

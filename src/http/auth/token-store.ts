@@ -44,4 +44,17 @@ export class TokenStore {
     }
     return found;
   }
+
+  /**
+   * The client named `name` (its tokens.conf section) whose secret is `secret`, or undefined:
+   * ARI's `user:secret` credentials. Compares against every entry, like {@link lookup}.
+   */
+  lookupUser(name: string, secret: string): Client | undefined {
+    const candidate = digest(secret);
+    let found: Client | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.digest, candidate) && entry.client.name === name) found = entry.client;
+    }
+    return found;
+  }
 }

@@ -50,7 +50,7 @@ function onlyCanuse(entry: ModuleEntry, type: string, name: string, provider: st
 /** The strongest hold `entry` has on `provider`: a strong one, only weak ones, or none. */
 function holdOn(core: Core, entry: ModuleEntry, provider: ModuleEntry): 'strong' | 'weak' | null {
   let found: 'weak' | null = null;
-  for (const user of core.users.holdsOf(entry)) {
+  for (const user of entry.holds) {
     if (user.module !== provider.name || !isOwnedKind(user.kind)) continue;
     if (!user.weak) return 'strong';
     found = 'weak';
@@ -67,7 +67,7 @@ export function reaches(core: Core, from: ModuleEntry, to: ModuleEntry): boolean
     if (entry === to) return true;
     if (seen.has(entry)) continue;
     seen.add(entry);
-    for (const user of core.users.holdsOf(entry)) {
+    for (const user of entry.holds) {
       if (user.weak || !isOwnedKind(user.kind)) continue;
       const held = core.table.get(user.module);
       if (held) stack.push(held);

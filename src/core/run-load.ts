@@ -149,7 +149,7 @@ async function execute(
     const entry = plan.entries[k]!;
     prefetch(plan.entries[k + CHECKSUM_WINDOW]);
     try {
-      await startModule(core, op, entry, plan.resolutions[k]!, checksums.get(entry));
+      await startModule(core, op, entry, plan.resolved[k]!, checksums.get(entry));
       checksums.delete(entry);
       started.push(entry);
       k += 1;
@@ -183,8 +183,9 @@ function canFallBack(plan: LoadPlan, k: number, roots: readonly string[]): boole
   const failed = plan.order[k]!;
   if (roots.includes(failed)) return false;
   for (let j = k + 1; j < plan.entries.length; j++) {
-    for (const { dep, provider } of plan.resolutions[j]!) {
-      if (provider === failed && dep.type === 'module') return false;
+    const { deps, targets } = plan.resolved[j]!;
+    for (let i = 0; i < deps.length; i++) {
+      if (targets[i]?.name === failed && deps[i]!.type === 'module') return false;
     }
   }
   return true;
@@ -211,7 +212,7 @@ async function rollBack(core: Core, op: Op, started: readonly ModuleEntry[]): Pr
     const owner = user.owner === undefined ? undefined : core.table.get(user.owner);
     if (!owner || ours.has(owner) || !op.touched.has(owner)) continue;
     if (user.weak && startedNames.has(user.module)) continue; // told when its module stops
-    if (core.users.has(user.id)) core.users.release(user, op);
+    if (core.users.has(user)) core.users.release(user, op);
   }
   const running = new Set(started.filter((e) => isActive(e.state)));
   const rolledBack: string[] = [];

@@ -8,8 +8,8 @@
 import { emit, type Core, type Op } from './core.js';
 import { LoaderError } from './errors.js';
 import { checksumAlgorithm, checksumDigest } from './manifest.js';
-import type { BoundDependency, DeclaredDependency, ModuleEntry, UserRecord } from './model.js';
-import type { Resolution } from './plan/resolve.js';
+import { declaredIn, holderOf, userKindOf, type DeclaredDependency, type ModuleEntry, type UserRecord } from './model.js';
+import type { ResolvedDependencies } from './plan/resolve.js';
 import { createContext, createInstance, describeError, endInstance, runHook, type Settled } from './runtime.js';
 import { transition } from './state.js';
 import type { EventFields } from './types.js';
@@ -20,7 +20,7 @@ export type FailOutcome = EventFields['load_failed']['outcome'] | 'decline';
  * Starts `entry`, whose dependencies already run. `checksum` is a read of its binary made
  * ahead of time (reads have no side effects, so a run of loads overlaps them).
  */
-export async function startModule(core: Core, op: Op, entry: ModuleEntry, resolutions: Resolution[], checksum?: Promise<Settled<string>>): Promise<void> {
+export async function startModule(core: Core, op: Op, entry: ModuleEntry, resolved: ResolvedDependencies, checksum?: Promise<Settled<string>>): Promise<void> {
   op.touched.add(entry);
   transition(entry, 'loading');
   emit(core, 'loading', entry.name, op, {});
@@ -33,23 +33,19 @@ export async function startModule(core: Core, op: Op, entry: ModuleEntry, resolu
     failStart(core, op, entry, 'lib_blocked', `the lib of ${entry.name} is blocked from unloading; the changed binary can be loaded after a restart`, 'import');
   }
 
-  // Bind dependencies (stable providers, 6.13): one user per provider and declaration holder.
-  const bound: BoundDependency[] = [];
-  const byHolder = new Map<string, string>();
-  for (const { dep, provider } of resolutions) {
-    if (provider === null) {
+  // Bind dependencies (stable providers, 6.13): one user per provider, user kind and holder.
+  const { deps, targets } = resolved;
+  const users = new Array<UserRecord | null>(deps.length).fill(null);
+  for (let i = 0; i < deps.length; i++) {
+    const dep = deps[i]!;
+    const provider = targets[i];
+    if (!provider) {
       reportUnresolvedStep(core, op, entry, dep);
       continue;
     }
-    const key = `${provider}\u0000${dep.userKind}\u0000${dep.holder}`;
-    let userId = byHolder.get(key);
-    if (!userId) {
-      userId = holdDependency(core, op, entry, dep, provider).id;
-      byHolder.set(key, userId);
-    }
-    bound.push({ dep, provider, userId });
+    users[i] = sharedUser(entry, dep, provider, users, deps, targets, i) ?? holdDependency(core, op, entry, dep, provider.name);
   }
-  entry.bound = bound;
+  entry.bound = { deps, providers: targets, users };
   entry.loadedManifest = manifest;
 
   const instance = createInstance();
@@ -136,7 +132,7 @@ export function failStart(
     endInstance(entry.instance);
     entry.instance = null;
   }
-  for (const user of core.users.holdsOf(entry)) core.users.release(user, op);
+  core.users.releaseHolds(entry, op);
   for (const user of [...entry.users.values()]) core.users.release(user, op);
   entry.bound = null;
   entry.loadedManifest = null;
@@ -168,26 +164,33 @@ async function notifyCanusers(core: Core, op: Op, entry: ModuleEntry): Promise<v
   }
 }
 
+/** The user an earlier declaration of the same provider, user kind and holder already made. */
+function sharedUser(
+  entry: ModuleEntry,
+  dep: DeclaredDependency,
+  provider: ModuleEntry,
+  users: ReadonlyArray<UserRecord | null>,
+  deps: readonly DeclaredDependency[],
+  targets: ReadonlyArray<ModuleEntry | null>,
+  upTo: number,
+): UserRecord | null {
+  for (let j = 0; j < upTo; j++) {
+    if (targets[j] === provider && userKindOf(deps[j]!) === userKindOf(dep) && holderOf(deps[j]!, entry.name) === holderOf(dep, entry.name)) return users[j]!;
+  }
+  return null;
+}
+
 /** Makes `entry` a user of `provider` for the declared dependency `dep`. */
 export function holdDependency(core: Core, op: Op, entry: ModuleEntry, dep: DeclaredDependency, provider: string): UserRecord {
-  return core.users.add(
-    {
-      kind: dep.userKind,
-      holder: dep.holder,
-      module: provider,
-      owner: entry.name,
-      origin: dep.origin.line === undefined ? undefined : { file: dep.origin.file, line: dep.origin.line },
-      reason: `${dep.type}=${dep.name}`,
-    },
-    op,
-  );
+  return core.users.add({ kind: userKindOf(dep), holder: holderOf(dep, entry.name), module: provider, owner: entry.name, dep }, op);
 }
 
 /** A dialplan step whose application nothing provides: reported, not fatal (SPEC 5). */
 export function reportUnresolvedStep(core: Core, op: Op, entry: ModuleEntry, dep: DeclaredDependency): void {
+  const origin = declaredIn(dep);
   emit(core, 'dialplan_unresolved', entry.name, op, {
     app: dep.name,
-    holder: dep.holder,
-    origin: { file: dep.origin.file, line: dep.origin.line ?? 0 },
+    holder: holderOf(dep, entry.name),
+    origin: { file: origin.file, line: origin.line ?? 0 },
   });
 }

@@ -13,7 +13,6 @@ import type { ModuleEntry, UserRecord } from './model.js';
 
 export interface StopRecords {
   entry(name: string): ModuleEntry | undefined;
-  user(id: string): UserRecord | undefined;
 }
 
 /** One module to stop, after its weak holders that survive it are told and let go. */
@@ -55,10 +54,7 @@ export function doomedModules(records: StopRecords, released: Iterable<UserRecor
   }
   while (queue.length > 0) {
     const entry = queue.pop()!;
-    for (const id of entry.holds) {
-      const user = records.user(id);
-      if (user) lose(user);
-    }
+    for (const user of entry.holds) lose(user);
   }
   return doomed;
 }
@@ -104,8 +100,8 @@ export function orderStops(records: StopRecords, doomed: ReadonlySet<ModuleEntry
     }
     out.push({ entry, weak, cause: lastHolder.get(entry) });
     const seen = new Set<ModuleEntry>();
-    for (const id of entry.holds) {
-      const held = records.entry(records.user(id)?.module ?? '');
+    for (const user of entry.holds) {
+      const held = records.entry(user.module);
       if (!held || !doomed.has(held) || stopped.has(held) || seen.has(held)) continue;
       seen.add(held);
       lastHolder.set(held, entry.name);

@@ -24,7 +24,7 @@ export interface StopLabels {
 export const NO_LABELS: StopLabels = { primary: new Set(), dependents: new Set() };
 
 export function stopRecords(core: Core): StopRecords {
-  return { entry: (name) => core.table.get(name), user: (id) => core.users.get(id) };
+  return { entry: (name) => core.table.get(name) };
 }
 
 /** The plan steps of planned stops: weak holds released first, then the stop itself. */
@@ -115,7 +115,7 @@ export async function stopModule(core: Core, entry: ModuleEntry, context: EventC
   }
   if (instance) endInstance(instance);
   entry.instance = null;
-  for (const user of core.users.holdsOf(entry)) core.users.release(user, context);
+  core.users.releaseHolds(entry, context);
   // A stop that was not a settle's (rollback, shutdown) may leave users behind: none outlives it.
   for (const user of [...entry.users.values()]) core.users.release(user, context);
   entry.bound = null;

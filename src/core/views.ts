@@ -4,7 +4,7 @@
  */
 import type { Core } from './core.js';
 import { checksumDigest } from './manifest.js';
-import { isOwnedKind, userInfo, type ModuleEntry } from './model.js';
+import { declaredIn, isOwnedKind, userInfo, userKindOf, type ModuleEntry } from './model.js';
 import { providerKey } from './names.js';
 import { pendingOf } from './ops/unload.js';
 import { resolveDependency } from './plan/resolve.js';
@@ -93,8 +93,15 @@ export class Views {
 
   /** Bound providers while the module runs (6.13); otherwise what the deps resolve to now. */
   dependencies(entry: ModuleEntry): DependencyInfo[] {
-    if (entry.bound) {
-      return entry.bound.map(({ dep, provider }) => ({ type: dep.type, name: dep.name, provider, origin: dep.origin, user_kind: dep.userKind }));
+    const bound = entry.bound;
+    if (bound) {
+      return bound.deps.map((dep, i) => ({
+        type: dep.type,
+        name: dep.name,
+        provider: bound.providers[i]?.name ?? null,
+        origin: declaredIn(dep),
+        user_kind: userKindOf(dep),
+      }));
     }
     return this.core.table.declarations
       .of(entry.manifest)
@@ -104,8 +111,8 @@ export class Views {
           type: dep.type,
           name: dep.name,
           provider: 'provider' in resolved ? resolved.provider : null,
-          origin: dep.origin,
-          user_kind: dep.userKind,
+          origin: declaredIn(dep),
+          user_kind: userKindOf(dep),
         };
       });
   }
@@ -158,15 +165,7 @@ export class Views {
         edges.push({ from: entry.name, to: dep.provider, type: dep.type, name: dep.name, kind: 'uses', user_kind: dep.user_kind });
       }
       for (const ref of entry.manifest.canuse) {
-        const resolved = resolveDependency(this.core.table, {
-          type: ref.type,
-          name: ref.name,
-          origin: { file: 'manifest' },
-          userKind: 'module',
-          holder: entry.name,
-          optional: true,
-          identity: '',
-        });
+        const resolved = resolveDependency(this.core.table, ref);
         if ('provider' in resolved) {
           edges.push({ from: entry.name, to: resolved.provider, type: ref.type, name: ref.name, kind: 'canuse', user_kind: 'module' });
         }

@@ -8,7 +8,7 @@
 import type { Core, Op } from '../core.js';
 import { isLoaderError, LoaderError } from '../errors.js';
 import { reaches } from '../holds.js';
-import { stepUser, type DeclaredDependency, type ModuleEntry } from '../model.js';
+import { holderOf, identityOf, stepUser, type DeclaredDependency, type ModuleEntry, type UserRecord } from '../model.js';
 import { declaredAt, resolveDependency } from '../plan/resolve.js';
 import type { Policy } from '../policy.js';
 import { reportRefusal } from '../refusals.js';
@@ -62,33 +62,41 @@ export async function setPolicy(core: Core, op: Op, policy: Policy): Promise<OpR
 
 /**
  * Dependencies declared in config files that a running module no longer has are released; those
- * still declared (wherever they now stand) stay bound, their origin brought up to date. Manifest
+ * still declared (wherever they now stand) stay bound, their line brought up to date. Manifest
  * dependencies stay bound while the module runs (SPEC 6.13).
  */
 function dropUndeclared(core: Core, op: Op): void {
   for (const entry of core.table.values()) {
-    if (!isActive(entry.state) || !entry.bound) continue;
+    const bound = entry.bound;
+    if (!isActive(entry.state) || !bound) continue;
     const declared = declarationsOf(core, entry);
-    const keep = entry.bound.filter((b) => b.dep.userKind === 'module' || declared.has(b.dep.identity));
-    const kept = new Set(keep.map((b) => b.userId));
-    for (const bound of keep) {
-      const now = declared.get(bound.dep.identity);
-      const user = core.users.get(bound.userId);
-      if (!now || now === bound.dep) continue;
-      bound.dep = now;
-      if (user) {
-        user.origin = now.origin.line === undefined ? undefined : { file: now.origin.file, line: now.origin.line };
-        user.holder = now.holder;
+    const deps: DeclaredDependency[] = [];
+    const providers: Array<ModuleEntry | null> = [];
+    const users: Array<UserRecord | null> = [];
+    for (let i = 0; i < bound.deps.length; i++) {
+      const dep = bound.deps[i]!;
+      const now = dep.userKind === undefined ? dep : declared.get(identityOf(dep));
+      if (!now) continue;
+      deps.push(now);
+      providers.push(bound.providers[i]!);
+      users.push(bound.users[i]!);
+      const user = bound.users[i];
+      if (user && user.dep === dep && now !== dep) {
+        user.dep = now;
+        user.holder = holderOf(now, entry.name);
       }
     }
-    for (const bound of entry.bound) {
-      const user = core.users.get(bound.userId);
-      if (!user || kept.has(bound.userId)) continue;
-      kept.add(bound.userId);
+    if (deps.length === bound.deps.length) {
+      if (deps.some((d, i) => d !== bound.deps[i])) entry.bound = { deps, providers, users };
+      continue;
+    }
+    const kept = new Set(users);
+    for (const user of new Set(bound.users)) {
+      if (!user || kept.has(user) || !core.users.has(user)) continue;
       op.steps.push({ module: user.module, action: 'release_user', user: stepUser(user) });
       core.users.release(user, op);
     }
-    entry.bound = keep.filter((b) => core.users.has(b.userId));
+    entry.bound = { deps, providers, users };
   }
 }
 
@@ -96,9 +104,10 @@ function dropUndeclared(core: Core, op: Op): void {
 async function bindNewlyDeclared(core: Core, op: Op, report: (err: LoaderError, module: string) => void): Promise<void> {
   const running = [...core.table.values()].filter((e) => e.state === 'running' && e.bound).sort((a, b) => a.loadSeq - b.loadSeq);
   for (const entry of running) {
+    const boundIdentities = new Set(entry.bound!.deps.filter((d) => d.userKind !== undefined).map(identityOf));
     for (const dep of declarationsOf(core, entry).values()) {
       if (entry.state !== 'running' || !entry.bound) break;
-      if (dep.userKind === 'module' || entry.bound.some((b) => b.dep.identity === dep.identity)) continue;
+      if (dep.userKind === undefined || boundIdentities.has(identityOf(dep))) continue;
       try {
         await bind(core, op, entry, dep);
       } catch (err) {
@@ -127,9 +136,12 @@ async function bind(core: Core, op: Op, entry: ModuleEntry, dep: DeclaredDepende
   await loadAll(core, op, [provider.name]);
   const user = holdDependency(core, op, entry, dep, provider.name);
   op.steps.push({ module: provider.name, action: 'add_user', user: stepUser(user) });
-  entry.bound!.push({ dep, provider: provider.name, userId: user.id });
+  const bound = entry.bound!;
+  entry.bound = { deps: [...bound.deps, dep], providers: [...bound.providers, provider], users: [...bound.users, user] };
 }
 
+/** The module's admin-declared dependencies now, by identity. */
 function declarationsOf(core: Core, entry: ModuleEntry): Map<string, DeclaredDependency> {
-  return new Map(core.table.declarations.of(entry.loadedManifest ?? entry.manifest).map((d) => [d.identity, d]));
+  const declared = core.table.declarations.of(entry.loadedManifest ?? entry.manifest);
+  return new Map(declared.filter((d) => d.userKind !== undefined).map((d) => [identityOf(d), d]));
 }

@@ -103,7 +103,7 @@ export function applyFirm(core: Core, op: Op, firm: FirmClosure): void {
 /** Runs dispose callbacks synchronously; a release they make applies at once. */
 export function disposeUsers(core: Core, op: Op, users: readonly UserRecord[]): void {
   for (const user of users) {
-    if (!user.dispose || !core.users.has(user.id)) continue;
+    if (!user.dispose || !core.users.has(user)) continue;
     emit(core, 'dispose_request', user.module, op, { user: userInfo(user) });
     core.syncWindow += 1;
     try {

@@ -8,9 +8,9 @@
  */
 import { LoaderError } from '../errors.js';
 import { EdgeList, orderIndices } from '../graph/order.js';
-import type { ModuleEntry } from '../model.js';
+import type { DeclaredDependency, ModuleEntry } from '../model.js';
 import { isActive } from '../state.js';
-import { declaredAt, resolvedWithout, type PlanningView, type Resolution, type ResolvedDependencies } from './resolve.js';
+import { declaredAt, resolvedWithout, type PlanningView, type ResolvedDependencies } from './resolve.js';
 
 export interface LoadPlan {
   /** Modules to start, dependencies first. */
@@ -18,7 +18,7 @@ export interface LoadPlan {
   /** The same modules' entries, in the same order. */
   entries: ModuleEntry[];
   /** How each one's dependencies resolved when planned, in the same order. */
-  resolutions: Resolution[][];
+  resolved: ResolvedDependencies[];
 }
 
 const WHITE = 0;
@@ -120,7 +120,13 @@ export function planLoad(view: PlanningView, roots: readonly string[], excluded:
         const target = targets[k];
         if (!target || isActive(target.state)) continue;
         const c = colorOf(target);
-        if (c === GREY) throw cycleError(stack, target, (e) => resolved[marks.node[e.id]!]!.resolutions[marks.next[e.id]! - 1]!);
+        if (c === GREY) {
+          throw cycleError(stack, target, (e) => {
+            const r = resolved[marks.node[e.id]!]!;
+            const k = marks.next[e.id]! - 1;
+            return { dep: r.deps[k]!, provider: r.targets[k]!.name };
+          });
+        }
         if (c === WHITE) enter(target, stack);
         // A provider named twice gives two edges; Kahn counts both ways, so the order is the same.
         edges.add(marks.node[target.id]!, marks.node[top.id]!);
@@ -142,23 +148,23 @@ export function planLoad(view: PlanningView, roots: readonly string[], excluded:
   const plan: LoadPlan = {
     order: new Array<string>(order.length),
     entries: new Array<ModuleEntry>(order.length),
-    resolutions: new Array<Resolution[]>(order.length),
+    resolved: new Array<ResolvedDependencies>(order.length),
   };
   for (let k = 0; k < order.length; k++) {
     const i = order[k]!;
     plan.entries[k] = nodes[i]!;
     plan.order[k] = nodes[i]!.name;
-    plan.resolutions[k] = resolved[i]!.resolutions;
+    plan.resolved[k] = resolved[i]!;
   }
   return plan;
 }
 
 /** The cycle closed by `closing` on the walk's stack, reported from its smallest member. */
-function cycleError(stack: ModuleEntry[], closing: ModuleEntry, edgeOf: (e: ModuleEntry) => Resolution): LoaderError {
+function cycleError(stack: ModuleEntry[], closing: ModuleEntry, edgeOf: (e: ModuleEntry) => { dep: DeclaredDependency; provider: string }): LoaderError {
   const frames = stack.slice(stack.indexOf(closing));
   let edges = frames.map((e) => {
     const { dep, provider } = edgeOf(e);
-    return { from: e.name, to: provider!, uses: `${dep.type}=${dep.name}`, declared_in: declaredAt(dep) };
+    return { from: e.name, to: provider, uses: `${dep.type}=${dep.name}`, declared_in: declaredAt(dep) };
   });
   // Report the cycle from its smallest member, so it reads the same whichever module was asked for.
   let first = 0;

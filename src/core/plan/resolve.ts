@@ -5,7 +5,7 @@
  * byte order. `module=X` is X itself, with no fallback.
  */
 import type { ProviderIndex } from '../graph/providers.js';
-import type { DeclaredDependency, ModuleEntry } from '../model.js';
+import { declaredIn, type DeclaredDependency, type ModuleEntry } from '../model.js';
 
 /** What planning reads of the loader. The module table implements it. */
 export interface PlanningView {
@@ -20,22 +20,16 @@ export interface PlanningView {
   readonly idLimit: number;
 }
 
-export interface Resolution {
-  dep: DeclaredDependency;
-  /** null: optional (dialplan) dependency that nothing provides. */
-  provider: string | null;
-}
-
-/** How all of a module's declared dependencies resolve. Shared: do not modify. */
+/**
+ * How a module's declared dependencies resolve: parallel arrays, `deps[i]` resolved to
+ * `targets[i]` (null: a dialplan application nothing provides). Shared: do not modify.
+ */
 export interface ResolvedDependencies {
-  /** In declaration order: each with its provider, or null for an optional one nothing provides. */
-  resolutions: Resolution[];
-  /** The provider entry of each resolution (null where the provider is null). */
-  targets: Array<ModuleEntry | null>;
-  /** The distinct provider entries, in first-use order. */
-  providers: ModuleEntry[];
+  /** The resolved declarations: the declared list itself when nothing is unresolved. */
+  deps: readonly DeclaredDependency[];
+  targets: ReadonlyArray<ModuleEntry | null>;
   /** Required dependencies without a loadable provider, with the candidates passed over. */
-  unresolved: Unresolved[];
+  unresolved: readonly Unresolved[];
 }
 
 export interface Unresolved {
@@ -48,9 +42,12 @@ export interface Unresolved {
 
 type Resolved = { provider: string } | { missing: true; banned: string[]; failed: string[] };
 
+const NONE: readonly Unresolved[] = Object.freeze([]);
+
 /** Where a dependency was declared, as cycle and refusal details print it. */
 export function declaredAt(dep: DeclaredDependency): string {
-  return dep.origin.file === 'manifest' ? 'manifest' : `${dep.origin.file}:${dep.origin.line}`;
+  const origin = declaredIn(dep);
+  return origin.file === 'manifest' ? 'manifest' : `${origin.file}:${origin.line}`;
 }
 
 /** Resolves one dependency to the best loadable provider, passing over `excluded` modules. */
@@ -76,30 +73,23 @@ export function resolveDependency(view: PlanningView, dep: DeclaredDependency, e
 
 /** Resolves every declared dependency of `entry`. O(its dependencies · candidates). */
 export function resolveAll(view: PlanningView, entry: ModuleEntry, excluded?: ReadonlySet<string>): ResolvedDependencies {
-  const resolutions: Resolution[] = [];
+  const declared = view.declared(entry);
   const targets: Array<ModuleEntry | null> = [];
-  const providers: ModuleEntry[] = [];
-  const unresolved: Unresolved[] = [];
-  for (const dep of view.declared(entry)) {
+  let unresolved: Unresolved[] | null = null;
+  for (const dep of declared) {
     const resolved = resolveDependency(view, dep, excluded);
-    if ('provider' in resolved) {
-      const target = view.entry(resolved.provider)!;
-      resolutions.push({ dep, provider: resolved.provider });
-      targets.push(target);
-      if (!providers.includes(target)) providers.push(target);
-    } else if (dep.optional) {
-      resolutions.push({ dep, provider: null });
-      targets.push(null);
-    } else {
-      unresolved.push({ dep, banned: resolved.banned, failed: resolved.failed });
-    }
+    if ('provider' in resolved) targets.push(view.entry(resolved.provider)!);
+    else if (dep.optional) targets.push(null);
+    else (unresolved ??= []).push({ dep, banned: resolved.banned, failed: resolved.failed });
   }
-  return { resolutions, targets, providers, unresolved };
+  if (!unresolved) return { deps: declared, targets, unresolved: NONE };
+  const failed = new Set(unresolved.map((u) => u.dep));
+  return { deps: declared.filter((d) => !failed.has(d)), targets, unresolved };
 }
 
 /** The entry's resolutions with `excluded` passed over: the cached ones unless they chose one. */
 export function resolvedWithout(view: PlanningView, entry: ModuleEntry, excluded: ReadonlySet<string>): ResolvedDependencies {
   const cached = view.resolved(entry);
-  if (excluded.size === 0 || !cached.providers.some((p) => excluded.has(p.name))) return cached;
+  if (excluded.size === 0 || !cached.targets.some((t) => t !== null && excluded.has(t.name))) return cached;
   return resolveAll(view, entry, excluded);
 }

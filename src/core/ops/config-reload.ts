@@ -17,6 +17,7 @@ import { holdDependency, reportUnresolvedStep } from '../start.js';
 import { isActive } from '../state.js';
 import { settle } from '../stop.js';
 import type { OpResult } from '../types.js';
+import { setResult } from './result.js';
 import { addAdmin, isPolicyReason, unknownNames, wantedByPolicy } from './admin-policy.js';
 import { applyFirm, firmClosure } from './unload.js';
 
@@ -51,13 +52,7 @@ export async function setPolicy(core: Core, op: Op, policy: Policy): Promise<OpR
   await loadEach(core, op, added, addAdmin(core, op, wanted), failures, (err, root) => reportRefusal(core, op, err, root));
   await settle(core, op);
   const warnings = unknownNames(core, policy);
-  return {
-    op: op.op,
-    plan: op.steps,
-    dry_run: false,
-    ...(failures.length > 0 ? { failures } : {}),
-    ...(warnings.length > 0 ? { warnings } : {}),
-  };
+  return setResult(op, failures, warnings);
 }
 
 /**

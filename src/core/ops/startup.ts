@@ -12,6 +12,7 @@ import { isActive } from '../state.js';
 import { orderStops } from '../stop-order.js';
 import { settle, stopModule, stopRecords } from '../stop.js';
 import type { OpResult } from '../types.js';
+import { setResult } from './result.js';
 import { addAdmin, unknownNames, wantedByPolicy } from './admin-policy.js';
 import { disposeUsers } from './unload.js';
 
@@ -39,13 +40,7 @@ export async function startup(core: Core, op: Op): Promise<OpResult> {
   const rest = [...wanted.keys()].filter((n) => !preload.includes(n) && !policy.require.some((r) => r.name === n));
   await loadEach(core, op, rest, onRunning, failures, report);
   await settle(core, op);
-  return {
-    op: op.op,
-    plan: op.steps,
-    dry_run: false,
-    ...(failures.length > 0 ? { failures } : {}),
-    ...(warnings.length > 0 ? { warnings } : {}),
-  };
+  return setResult(op, failures, warnings);
 }
 
 export async function shutdown(core: Core, op: Op): Promise<OpResult> {

@@ -30,6 +30,13 @@ export function onCanuse(ctx, name) {
   if (name === 'func_channel') useChannelFunction(ctx);
 }
 
+/** func_channel is going (nothing else needs it): CHANNEL() reads as empty from now on. */
+export function onCanuseGone(ctx, name) {
+  if (name !== 'func_channel' || state === null) return;
+  state.channelFunction = null;
+  ctx.log.info('CHANNEL() no longer available in CDR templates');
+}
+
 export async function reload(ctx) {
   if (state !== null) state.mappings = await readMappings(ctx);
 }

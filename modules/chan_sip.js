@@ -94,11 +94,20 @@ export async function load(ctx) {
 }
 
 /**
- * canuse: res_http_websocket was loaded after us. Using it makes chan_sip one of its users, so
- * it cannot go while chan_sip runs (the proposal's point about optional APIs needing references).
+ * canuse: res_http_websocket was loaded after us. Using it makes chan_sip a weak user of it
+ * (chan_sip only lists it in [canuse]): the reference is real while both run, but it never
+ * keeps res_http_websocket running on its own (SPEC 6.9).
  */
 export function onCanuse(ctx, name) {
   if (name === 'res_http_websocket') useWebsocket(ctx, 'loaded after chan_sip');
+}
+
+/** res_http_websocket is going because nothing else needs it: stop using it first. */
+export function onCanuseGone(ctx, name) {
+  if (name !== 'res_http_websocket' || state?.websocket == null) return;
+  state.websocket.removeProtocol('sip');
+  state.websocket = null;
+  ctx.log.info('SIP over websockets disabled: res_http_websocket is stopping');
 }
 
 /** Re-reads sip.conf; calls that are up are not touched. */

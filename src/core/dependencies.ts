@@ -2,13 +2,11 @@
  * What a module depends on, from every source SPEC 5 names: its manifest's `[uses]`, the
  * admin's `modules.conf` `[uses]`, `extconfig.conf` realtime mappings of the config files it
  * reads, and, for the dialplan's owner (`config=extensions.conf`), one user per dialplan step.
+ * A module with manifest dependencies only gets its manifest's own `[uses]` list back.
  */
 import type { Manifest } from './manifest.js';
-import type { DeclaredDependency } from './model.js';
+import { identityOf, type DeclaredDependency } from './model.js';
 import type { Policy } from './policy.js';
-
-/** Where manifest dependencies are declared: one shared, frozen object. */
-const MANIFEST_ORIGIN = Object.freeze({ file: 'manifest' as const });
 
 /** Declared dependencies, indexed per module once per policy (so lookups are O(own)). */
 export class DependencyDeclarations {
@@ -17,24 +15,10 @@ export class DependencyDeclarations {
 
   constructor(policy: Policy) {
     for (const use of policy.uses) {
-      push(this.adminUses, use.module, {
-        type: use.type,
-        name: use.name,
-        origin: { file: use.file, line: use.line },
-        userKind: 'config',
-        holder: `${baseName(use.file)}:${use.line}`,
-        optional: false,
-      });
+      push(this.adminUses, use.module, configDependency(use.file, use.line, use.type, use.name));
     }
     for (const entry of policy.extconfig) {
-      push(this.byConfigFile, entry.config, {
-        type: 'realtime',
-        name: entry.driver,
-        origin: { file: entry.file, line: entry.line },
-        userKind: 'config',
-        holder: `${baseName(entry.file)}:${entry.line}`,
-        optional: false,
-      });
+      push(this.byConfigFile, entry.config, configDependency(entry.file, entry.line, 'realtime', entry.driver));
     }
     for (const step of policy.dialplan) {
       push(this.byConfigFile, baseName(step.file), {
@@ -52,35 +36,39 @@ export class DependencyDeclarations {
   private readonly memo = new WeakMap<Manifest, readonly DeclaredDependency[]>();
 
   /**
-   * Every dependency of the module with this manifest, manifest first, in declaration order.
-   * Computed once per manifest and policy; the list is shared: do not modify it.
+   * Every dependency of the module with this manifest, manifest first, in declaration order;
+   * an admin-declared one once per identity (SPEC 6.15), at its first line. Shared: do not
+   * modify it.
    */
   of(manifest: Manifest): readonly DeclaredDependency[] {
+    const admin = this.adminUses.get(manifest.name);
+    if (!admin && !manifest.config.some((file) => this.byConfigFile.has(file))) return manifest.uses;
     let list = this.memo.get(manifest);
     if (!list) {
-      list = this.compute(manifest);
+      list = this.compute(manifest, admin ?? []);
       this.memo.set(manifest, list);
     }
     return list;
   }
 
-  private compute(manifest: Manifest): DeclaredDependency[] {
-    const out: DeclaredDependency[] = manifest.uses.map((use) => ({
-      type: use.type,
-      name: use.name,
-      origin: MANIFEST_ORIGIN,
-      userKind: 'module' as const,
-      holder: manifest.name,
-      optional: false,
-    }));
-    const admin = this.adminUses.get(manifest.name);
-    if (admin) out.push(...admin);
-    for (const file of manifest.config) {
-      const fromFile = this.byConfigFile.get(file);
-      if (fromFile) out.push(...fromFile);
-    }
+  private compute(manifest: Manifest, admin: readonly DeclaredDependency[]): DeclaredDependency[] {
+    const out: DeclaredDependency[] = [...manifest.uses];
+    const seen = new Set<string>();
+    const add = (dep: DeclaredDependency): void => {
+      const identity = identityOf(dep);
+      if (seen.has(identity)) return;
+      seen.add(identity);
+      out.push(dep);
+    };
+    for (const dep of admin) add(dep);
+    for (const file of manifest.config) for (const dep of this.byConfigFile.get(file) ?? []) add(dep);
     return out;
   }
+}
+
+/** An admin-declared dependency (`modules.conf` `[uses]`, an `extconfig.conf` mapping). */
+function configDependency(file: string, line: number, type: string, name: string): DeclaredDependency {
+  return { type, name, origin: { file, line }, userKind: 'config', holder: `${baseName(file)}:${line}`, optional: false };
 }
 
 /** The file name without directories (config files are named by base name in manifests). */

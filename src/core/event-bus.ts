@@ -3,6 +3,7 @@
  * subscribers synchronously. A subscriber that throws is dropped from nothing and breaks
  * nothing: its error is swallowed so one bad listener never stalls the loader.
  */
+import { isoTime } from './model.js';
 import type { EventFields, EventListener, EventName, LoaderEvent } from './types.js';
 
 export interface EventContext {
@@ -20,19 +21,6 @@ export class EventBus {
     return this.seq;
   }
 
-  private lastMs = Number.NaN;
-  private lastIso = '';
-
-  /** The time as ISO 8601, formatted once per millisecond (a burst of events shares it). */
-  private isoNow(): string {
-    const ms = this.now();
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    return this.lastIso;
-  }
-
   subscribe(listener: EventListener): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
@@ -46,7 +34,7 @@ export class EventBus {
   ): LoaderEvent {
     const message = {
       seq: this.seq++,
-      time: this.isoNow(),
+      time: isoTime(this.now()),
       event,
       ...(module !== undefined ? { module } : {}),
       ...(context.op !== undefined ? { op: context.op } : {}),

@@ -1,42 +1,117 @@
 /**
- * The loader's internal records. Only the core mutates them, and only inside an operation
- * (or, for the few atomic additions a running module makes through its ctx, synchronously).
+ * The loader's records: one {@link ModuleEntry} per module, one {@link UserRecord} per user.
+ * Only the core mutates them, inside an operation (or, for the few atomic additions a running
+ * module makes through its ctx, synchronously). Which fields must be set in each state is
+ * stated and checked in `state.ts`.
  */
-import type { Manifest } from './manifest.js';
+import type { Manifest, Ref } from './manifest.js';
 import type { Origin } from './policy.js';
 import type { ModuleContext, ModuleExports, ModuleState, UserInfo, UserKind } from './types.js';
 
+/** What every user record of one loader shares: its id suffix and the epoch of `since`. */
+export interface UserStamp {
+  /** `-<bootId>`, or empty. */
+  readonly idSuffix: string;
+  /** Epoch milliseconds `since` counts from (small offsets stay small integers). */
+  readonly epochMs: number;
+}
+
 /**
- * A user record: the public {@link UserInfo} plus what only the core may see. `since` is kept
- * as epoch milliseconds (formatted by {@link userInfo}): one number instead of a string each.
+ * A user record: the public {@link UserInfo} plus what only the core may see. The id is a
+ * number here and formatted on demand (`u12`, or `u12-<bootId>`); `since` is kept as an
+ * offset from the loader's epoch; a dependency's reason and origin are read from its declaration.
  */
-export interface UserRecord extends Omit<UserInfo, 'since'> {
-  sinceMs: number;
-  /** Called by a firm unload; should end the use and release the user. */
-  dispose?: (() => void | Promise<void>) | undefined;
+export class UserRecord {
+  constructor(
+    /** The number in the id: unique within the loader. */
+    readonly n: number,
+    private readonly stamp: UserStamp,
+    readonly kind: UserKind,
+    /** Who holds it: `admin`, the dependent module's name, `dialplan:ctx,exten,prio`, … */
+    public holder: string,
+    /** The module being held. */
+    readonly module: string,
+    /** The dependent (module, config, dialplan users) or the module that made it (channel). */
+    readonly owner: string | undefined,
+    /** For `external` holds: released at once by a firm unload. */
+    readonly cancellable: boolean | undefined,
+    /** Free text: why this user exists (a dependency's is derived from `dep`). */
+    readonly reason: string | undefined,
+    /** For a dependency's user: the (first) declaration it holds for. */
+    public dep: DeclaredDependency | undefined,
+    /** Milliseconds from the stamp's epoch to when the user was added. */
+    private readonly sinceOffset: number,
+    /** A weak hold (SPEC 6.9): never keeps its module running on its own. */
+    readonly weak: boolean,
+    /** Called by a firm unload; should end the use and release the user. */
+    readonly dispose: (() => void | Promise<void>) | undefined,
+  ) {}
+
+  get id(): string {
+    return `u${this.n}${this.stamp.idSuffix}`;
+  }
+
+  /** Epoch milliseconds when the user was added. */
+  get sinceMs(): number {
+    return this.stamp.epochMs + this.sinceOffset;
+  }
 }
 
-/** A dependency as declared (manifest, modules.conf [uses], extconfig.conf, extensions.conf). */
-export interface DeclaredDependency {
-  type: string;
-  name: string;
-  /** `manifest` or the config file and line. */
-  origin: Origin | { file: 'manifest'; line?: undefined };
-  /** The kind of user the dependent's reference will be. */
-  userKind: Extract<UserKind, 'module' | 'config' | 'dialplan'>;
-  /** The user's holder: the dependent's name, `modules.conf:12`, `dialplan:ctx,exten,prio`. */
-  holder: string;
+/** Where a dependency was declared: a config file and line, or the manifest. */
+export type DeclaredIn = Origin | { file: 'manifest'; line?: undefined };
+
+/**
+ * A dependency as declared. A manifest `[uses]` line is the manifest's own {@link Ref}, with
+ * none of the optional fields: planning a module that only has manifest dependencies allocates
+ * nothing per dependency. Admin-declared ones (modules.conf [uses], extconfig.conf, the
+ * dialplan) say where they stand and what user they make.
+ */
+export interface DeclaredDependency extends Ref {
+  /** The config file and line (absent: the manifest). */
+  origin?: Origin | undefined;
+  /** The kind of user the dependent's reference will be (absent: `module`). */
+  userKind?: 'config' | 'dialplan' | undefined;
+  /** The user's holder: `modules.conf:12`, `dialplan:ctx,exten,prio` (absent: the dependent). */
+  holder?: string | undefined;
   /** Dialplan applications that nothing provides are reported, not fatal (SPEC 5). */
-  optional: boolean;
+  optional?: boolean | undefined;
 }
 
-/** A declared dependency bound to the provider it resolved to when the dependent loaded. */
-export interface BoundDependency {
-  /** The declaration (shared with the memoized declarations; not copied per bind). */
-  dep: DeclaredDependency;
-  provider: string;
-  /** The user the dependent holds on the provider for it. */
-  userId: string;
+const MANIFEST: DeclaredIn = Object.freeze({ file: 'manifest' as const });
+
+export function userKindOf(dep: DeclaredDependency): 'module' | 'config' | 'dialplan' {
+  return dep.userKind ?? 'module';
+}
+
+export function holderOf(dep: DeclaredDependency, dependent: string): string {
+  return dep.holder ?? dependent;
+}
+
+export function declaredIn(dep: DeclaredDependency): DeclaredIn {
+  return dep.origin ?? MANIFEST;
+}
+
+/**
+ * What a declaration means, without where it stands (SPEC 6.15): kind, file, the dialplan
+ * step's holder, type and name. A config reload keeps a bound dependency whose identity is
+ * still declared, whatever line it moved to.
+ */
+export function identityOf(dep: DeclaredDependency): string {
+  const file = dep.origin ? dep.origin.file.slice(dep.origin.file.lastIndexOf('/') + 1) : 'manifest';
+  const step = dep.userKind === 'dialplan' ? dep.holder : '';
+  return `${userKindOf(dep)}\u0000${file}\u0000${step}\u0000${dep.type}\u0000${dep.name}`;
+}
+
+/**
+ * The dependencies a running module was bound to (stable providers, SPEC 6.13): parallel
+ * arrays, the first two shared with the planner's resolutions (read only).
+ */
+export interface Binding {
+  deps: readonly DeclaredDependency[];
+  /** The provider of each (null: a dialplan application nothing provided). */
+  providers: ReadonlyArray<ModuleEntry | null>;
+  /** The user held for each (one user per provider, kind and holder). */
+  users: Array<UserRecord | null>;
 }
 
 /** A runtime registration in the API registry (ctx.register). */
@@ -64,6 +139,8 @@ export interface Instance {
 
 export interface ModuleEntry {
   readonly name: string;
+  /** Dense id, unique within the loader: index of the planner's side tables. */
+  readonly id: number;
   /** The manifest now on disk (a rescan may replace it while the module runs). */
   manifest: Manifest;
   /** The manifest the running instance was loaded with. */
@@ -71,7 +148,7 @@ export interface ModuleEntry {
   /** Checksum of the binary on disk at the last scan (null: no binary; undefined: unknown). */
   diskChecksum: string | null | undefined;
   state: ModuleState;
-  /** Why the last load failed or was declined. */
+  /** Why the last load failed or was declined, or the fault charged to it. */
   reason: string | null;
   lib: ModuleExports | null;
   /** The manifest checksum the imported lib was verified against. */
@@ -79,37 +156,32 @@ export interface ModuleEntry {
   /** ctx.blockUnload() was called: the lib stays loaded after stop (SPEC 6.7). */
   blocked: boolean;
   instance: Instance | null;
-  /** Users holding this module, by id, in the order they were added. */
-  readonly users: Map<string, UserRecord>;
-  /** Users this module holds on others, by id (its dependencies, ctx.use, ctx.addUser). */
-  readonly holds: Set<string>;
+  /** Users holding this module, in the order they were added. */
+  readonly users: Set<UserRecord>;
+  /** How many of `users` are strong: the module runs while this is above zero. */
+  strong: number;
+  /** Users this module holds on others (its dependencies, ctx.use, ctx.addUser). */
+  readonly holds: UserRecord[];
   /** Dependencies bound at load (stable providers, SPEC 6.13); null while not running. */
-  bound: BoundDependency[] | null;
-  /** Position in the global load sequence; reverse order is the unload order. */
+  bound: Binding | null;
+  /** Position in the global load sequence; the unload tie-break is reverse load order. */
   loadSeq: number;
-  /** Firm-unload requests not yet satisfied: user ids (made on first use). */
-  pending: Set<string> | null;
-  /** The manifest disappeared while the module ran; the entry goes when it stops. */
-  removed: boolean;
+  /** A firm unload asked everything above it to go and waits (SPEC 6.5). */
+  firm: boolean;
+  /** The module is being stopped: its registrations serve no new `ctx.use`. */
+  going: boolean;
   /** A fault was charged to the running module (SPEC 6.16): it ends `failed` when it stops. */
   faulted: boolean;
+  /** The manifest disappeared while the module ran; the entry goes when it stops. */
+  removed: boolean;
   /** Position by (load_priority, name) among all modules: the load-order tie-break (6.6). */
   rank: number;
-  /**
-   * The planner's scratch marks (plan-load.ts), valid only while `planEpoch` is the running
-   * plan's: walking entries instead of names keeps planning free of string hashing.
-   */
-  planEpoch: number;
-  planColor: number;
-  planIndex: number;
-  planNext: number;
-  /** How its dependencies resolve, cached by the loader until `generation` moves (records.ts). */
-  resolvedCache: { generation: number; value: import('./plan-load.js').ResolvedDependencies } | null;
 }
 
-export function newEntry(manifest: Manifest, diskChecksum: string | null | undefined): ModuleEntry {
+export function newEntry(id: number, manifest: Manifest, diskChecksum: string | null | undefined): ModuleEntry {
   return {
     name: manifest.name,
+    id,
     manifest,
     loadedManifest: null,
     diskChecksum,
@@ -119,20 +191,22 @@ export function newEntry(manifest: Manifest, diskChecksum: string | null | undef
     libChecksum: null,
     blocked: false,
     instance: null,
-    users: new Map(),
-    holds: new Set(),
+    users: new Set(),
+    strong: 0,
+    holds: [],
     bound: null,
     loadSeq: 0,
-    pending: null,
-    removed: false,
+    firm: false,
+    going: false,
     faulted: false,
+    removed: false,
     rank: 0,
-    planEpoch: 0,
-    planColor: 0,
-    planIndex: 0,
-    planNext: 0,
-    resolvedCache: null,
   };
+}
+
+/** Users that belong to another module (its dependencies): disposed by firm-unloading it. */
+export function isOwnedKind(kind: UserKind): kind is 'module' | 'config' | 'dialplan' {
+  return kind === 'module' || kind === 'config' || kind === 'dialplan';
 }
 
 /** The public view of a user record (without its callback). */
@@ -144,17 +218,23 @@ export function userInfo(user: UserRecord): UserInfo {
     module: user.module,
     ...(user.owner !== undefined ? { owner: user.owner } : {}),
     ...(user.cancellable !== undefined ? { cancellable: user.cancellable } : {}),
-    ...(user.origin !== undefined ? { origin: user.origin } : {}),
-    ...(user.reason !== undefined ? { reason: user.reason } : {}),
+    ...(user.weak ? { weak: true } : {}),
+    ...(user.dep?.origin !== undefined ? { origin: user.dep.origin } : {}),
+    ...(user.reason !== undefined ? { reason: user.reason } : user.dep ? { reason: `${user.dep.type}=${user.dep.name}` } : {}),
     since: isoTime(user.sinceMs),
   };
+}
+
+/** The `{id, kind, holder}` a plan step shows of a user. */
+export function stepUser(user: UserRecord): { id: string; kind: UserKind; holder: string } {
+  return { id: user.id, kind: user.kind, holder: user.holder };
 }
 
 let lastMs = Number.NaN;
 let lastIso = '';
 
 /** Epoch milliseconds as ISO 8601; users made in the same millisecond share one string. */
-function isoTime(ms: number): string {
+export function isoTime(ms: number): string {
   if (ms !== lastMs) {
     lastMs = ms;
     lastIso = new Date(ms).toISOString();

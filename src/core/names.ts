@@ -20,3 +20,17 @@ export function parseModuleName(input: string): string | undefined {
   const bare = input.replace(SUFFIX, '');
   return isModuleName(bare) ? bare : undefined;
 }
+
+/** Provider and dependency types (SPEC 3): an open set of `[a-z][a-z0-9_]*`. */
+export const TYPE_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+/** The one key under which `type=name` is indexed, in the provider index and the API registry. */
+export function providerKey(type: string, name: string): string {
+  return `${type}\u0000${name}`;
+}
+
+/** The `type` and `name` of a {@link providerKey}. */
+export function splitProviderKey(key: string): { type: string; name: string } {
+  const at = key.indexOf('\u0000');
+  return { type: key.slice(0, at), name: key.slice(at + 1) };
+}

@@ -6,6 +6,9 @@
 import type { Instance, ModuleEntry } from './model.js';
 import type { AddUserOptions, ConfigFile, ModuleContext, ModuleLog, UserHandle } from './types.js';
 
+/** Why a hook did not settle with a value. */
+export type HookOutcome = 'throw' | 'timeout';
+
 /** What the loader offers a ctx. Each method acts on behalf of the module `entry`. */
 export interface ContextServices {
   register(entry: ModuleEntry, type: string, name: string, impl: unknown, priority: number): void;

@@ -97,6 +97,8 @@ export interface OpResult {
   user?: UserInfo | undefined;
   /** Startup and config reload: loads that failed without failing the whole operation. */
   failures?: Array<{ module: string; code: string; message: string }> | undefined;
+  /** Startup and config reload: policy lines that name no module, with file and line. */
+  warnings?: Array<{ file: string; line: number; message: string }> | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -246,7 +248,7 @@ export interface EventFields {
   manifest_remove: Record<never, never>;
   checksum_mismatch: { expected: string; actual: string };
   dependency_cycle: { cycle: string[] };
-  neverload_refused: { origin?: Origin | undefined };
+  neverload_refused: { origin?: Origin | undefined; needed_by?: string | undefined };
   dialplan_unresolved: { app: string; holder: string; origin: Origin };
   module_fault: { error: string; source: FaultSource };
 }

@@ -2,12 +2,12 @@
  * Read models: what the loader's reads return (SPEC 9 shapes), built from the records without
  * changing them. Kept apart from loader.ts so the operations stay readable.
  */
-import type { DependencyDeclarations } from './dependencies.js';
-import { LoaderError } from './errors.js';
-import type { ProviderIndex } from './graph/providers.js';
+import type { Core } from './core.js';
 import { checksumDigest } from './manifest.js';
-import { userInfo, type ModuleEntry, type UserRecord } from './model.js';
-import { resolveDependency, type PlanningView } from './plan-load.js';
+import { declaredIn, isOwnedKind, userInfo, userKindOf, type ModuleEntry } from './model.js';
+import { providerKey } from './names.js';
+import { pendingOf } from './ops/unload.js';
+import { resolveDependency } from './plan/resolve.js';
 import { isActive } from './state.js';
 import type {
   DependencyInfo,
@@ -22,23 +22,13 @@ import type {
   WhyChain,
 } from './types.js';
 
-export interface ViewSources {
-  modules: Map<string, ModuleEntry>;
-  users: Map<string, UserRecord>;
-  registry: Map<string, Array<{ module: string; priority: number }>>;
-  index: () => ProviderIndex;
-  declarations: () => DependencyDeclarations;
-  planning: PlanningView;
-  banned: (name: string) => boolean;
-}
-
 /** At most this many chains are returned by why(); a wide graph could otherwise explode. */
 export const WHY_LIMIT = 1000;
 
 const ROOT_KINDS = new Set<UserKind>(['admin', 'external', 'channel', 'dialplan']);
 
 export class Views {
-  constructor(private readonly src: ViewSources) {}
+  constructor(private readonly core: Core) {}
 
   summary(entry: ModuleEntry): ModuleSummary {
     return {
@@ -56,7 +46,7 @@ export class Views {
   list(filter?: { like?: string; state?: ModuleState }): ModuleSummary[] {
     const like = filter?.like?.toLowerCase();
     const out: ModuleSummary[] = [];
-    for (const entry of this.src.modules.values()) {
+    for (const entry of this.core.table.values()) {
       if (like !== undefined && !entry.name.toLowerCase().includes(like)) continue;
       if (filter?.state !== undefined && entry.state !== filter.state) continue;
       out.push(this.summary(entry));
@@ -68,16 +58,14 @@ export class Views {
     const users = [...entry.users.values()].map(userInfo);
     const dependents = new Set<string>();
     for (const user of entry.users.values()) {
-      if ((user.kind === 'module' || user.kind === 'config' || user.kind === 'dialplan') && user.owner !== undefined) {
-        dependents.add(user.owner);
-      }
+      if (isOwnedKind(user.kind) && !user.weak && user.owner !== undefined) dependents.add(user.owner);
     }
-    const registered = new Set(entry.instance?.registrations.map((r) => `${r.type}\u0000${r.name}`) ?? []);
+    const registered = new Set(entry.instance?.registrations.map((r) => providerKey(r.type, r.name)) ?? []);
     const provides = entry.manifest.provides.map((p) => ({
       type: p.type,
       name: p.name,
       priority: p.priority,
-      registered: registered.has(`${p.type}\u0000${p.name}`),
+      registered: registered.has(providerKey(p.type, p.name)),
     }));
     for (const reg of entry.instance?.registrations ?? []) {
       if (!entry.manifest.provides.some((p) => p.type === reg.type && p.name === reg.name)) {
@@ -98,34 +86,40 @@ export class Views {
         entry.libChecksum !== null &&
         entry.diskChecksum !== undefined &&
         entry.diskChecksum !== checksumDigest(entry.libChecksum),
-      pending: [...(entry.pending ?? [])].map((id) => this.src.users.get(id)).filter((u): u is UserRecord => !!u).map(userInfo),
+      pending: pendingOf(this.core, entry),
       reason: entry.reason,
     };
   }
 
   /** Bound providers while the module runs (6.13); otherwise what the deps resolve to now. */
   dependencies(entry: ModuleEntry): DependencyInfo[] {
-    if (entry.bound) {
-      return entry.bound.map(({ dep, provider }) => ({ type: dep.type, name: dep.name, provider, origin: dep.origin, user_kind: dep.userKind }));
+    const bound = entry.bound;
+    if (bound) {
+      return bound.deps.map((dep, i) => ({
+        type: dep.type,
+        name: dep.name,
+        provider: bound.providers[i]?.name ?? null,
+        origin: declaredIn(dep),
+        user_kind: userKindOf(dep),
+      }));
     }
-    return this.src
-      .declarations()
+    return this.core.table.declarations
       .of(entry.manifest)
       .map((dep) => {
-        const resolved = resolveDependency(this.src.planning, dep);
+        const resolved = resolveDependency(this.core.table, dep);
         return {
           type: dep.type,
           name: dep.name,
           provider: 'provider' in resolved ? resolved.provider : null,
-          origin: dep.origin,
-          user_kind: dep.userKind,
+          origin: declaredIn(dep),
+          user_kind: userKindOf(dep),
         };
       });
   }
 
   users(filter?: { kind?: UserKind; holder?: string; module?: string }): UserInfo[] {
     const out: UserInfo[] = [];
-    for (const user of this.src.users.values()) {
+    for (const user of this.core.users.values()) {
       if (filter?.kind !== undefined && user.kind !== filter.kind) continue;
       if (filter?.holder !== undefined && user.holder !== filter.holder) continue;
       if (filter?.module !== undefined && user.module !== filter.module) continue;
@@ -137,23 +131,21 @@ export class Views {
   providers(filter?: { type?: string; name?: string }): ProviderInfo[] {
     const out: ProviderInfo[] = [];
     const seen = new Set<string>();
-    const registeredBy = (type: string, name: string, module: string): boolean =>
-      this.src.registry.get(`${type}\u0000${name}`)?.some((r) => r.module === module) ?? false;
-    for (const { type, name, candidates } of this.src.index().entries()) {
-      if (filter?.type !== undefined && type !== filter.type) continue;
-      if (filter?.name !== undefined && name !== filter.name) continue;
-      const best = candidates.find((c) => !this.src.banned(c.module) && this.src.modules.has(c.module));
+    const { table, registry } = this.core;
+    const wanted = (type: string, name: string): boolean =>
+      (filter?.type === undefined || type === filter.type) && (filter?.name === undefined || name === filter.name);
+    for (const { type, name, candidates } of table.index.entries()) {
+      if (!wanted(type, name)) continue;
+      const best = candidates.find((c) => !table.banned(c.module) && table.has(c.module));
       for (const c of candidates) {
-        seen.add(`${type}\u0000${name}\u0000${c.module}`);
-        out.push({ type, name, module: c.module, priority: c.priority, active: c === best, registered: registeredBy(type, name, c.module) });
+        seen.add(`${providerKey(type, name)}\u0000${c.module}`);
+        out.push({ type, name, module: c.module, priority: c.priority, active: c === best, registered: registry.registeredBy(type, name, c.module) });
       }
     }
-    for (const [key, regs] of this.src.registry) {
-      const [type, name] = key.split('\u0000') as [string, string];
-      if (filter?.type !== undefined && type !== filter.type) continue;
-      if (filter?.name !== undefined && name !== filter.name) continue;
-      regs.forEach((r, i) => {
-        if (seen.has(`${key}\u0000${r.module}`)) return;
+    for (const { type, name, registrations } of registry.entries()) {
+      if (!wanted(type, name)) continue;
+      registrations.forEach((r, i) => {
+        if (seen.has(`${providerKey(type, name)}\u0000${r.module}`)) return;
         out.push({ type, name, module: r.module, priority: r.priority, active: i === 0, registered: true });
       });
     }
@@ -166,21 +158,14 @@ export class Views {
   graph(): Graph {
     const nodes: Graph['nodes'] = [];
     const edges: GraphEdge[] = [];
-    for (const entry of this.src.modules.values()) {
+    for (const entry of this.core.table.values()) {
       nodes.push({ name: entry.name, state: entry.state });
       for (const dep of this.dependencies(entry)) {
         if (dep.provider === null) continue;
         edges.push({ from: entry.name, to: dep.provider, type: dep.type, name: dep.name, kind: 'uses', user_kind: dep.user_kind });
       }
       for (const ref of entry.manifest.canuse) {
-        const resolved = resolveDependency(this.src.planning, {
-          type: ref.type,
-          name: ref.name,
-          origin: { file: 'manifest' },
-          userKind: 'module',
-          holder: entry.name,
-          optional: true,
-        });
+        const resolved = resolveDependency(this.core.table, ref);
         if ('provider' in resolved) {
           edges.push({ from: entry.name, to: resolved.provider, type: ref.type, name: ref.name, kind: 'canuse', user_kind: 'module' });
         }
@@ -192,10 +177,9 @@ export class Views {
   /**
    * SPEC 6.12: every chain of users from a root (admin, external hold, channel, dialplan step)
    * down to `target`. Walks users upward through the modules that hold module and config
-   * users; at most {@link WHY_LIMIT} chains.
+   * users; weak holds keep nothing running and are no chain (6.9). At most {@link WHY_LIMIT}.
    */
   why(target: ModuleEntry): WhyChain[] {
-    if (!this.src.modules.has(target.name)) throw new LoaderError('unknown_module', `no module named ${target.name}`);
     const chains: WhyChain[] = [];
     // Each frame: a module and the path from it down to the target.
     const stack: Array<{ entry: ModuleEntry; path: string[] }> = [{ entry: target, path: [target.name] }];
@@ -204,11 +188,12 @@ export class Views {
       const users = [...entry.users.values()];
       for (let i = users.length - 1; i >= 0; i--) {
         const user = users[i]!;
+        if (user.weak) continue;
         if (ROOT_KINDS.has(user.kind) || user.owner === undefined || user.owner === entry.name) {
           chains.push({ root: userInfo(user), path });
           continue;
         }
-        const owner = this.src.modules.get(user.owner);
+        const owner = this.core.table.get(user.owner);
         if (owner && !path.includes(owner.name)) stack.push({ entry: owner, path: [owner.name, ...path] });
       }
     }

@@ -72,7 +72,21 @@ function configErrors(errors: ReadonlyArray<{ message: string }>): string {
  */
 function describeStartupFailure(err: LoaderError, policy: Policy, loader: LoaderApi): string {
   const failed = typeof err.details.module === 'string' ? err.details.module : undefined;
-  const required = policy.require.find((r) => !loader.has(r.name) || loader.get(r.name).state !== 'running');
+  const needs = (root: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [root];
+    while (stack.length > 0) {
+      const name = stack.pop()!;
+      if (name === failed) return true;
+      if (seen.has(name) || !loader.has(name)) continue;
+      seen.add(name);
+      for (const dep of loader.get(name).dependencies) if (dep.provider) stack.push(dep.provider);
+    }
+    return false;
+  };
+  const required =
+    policy.require.find((r) => failed !== undefined && needs(r.name)) ??
+    policy.require.find((r) => !loader.has(r.name) || loader.get(r.name).state !== 'running');
   const which = required ? `require=${required.name} (${required.file}:${required.line}): ` : '';
   const reason = failed && !err.message.includes(failed) ? `${failed}: ${err.message}` : err.message;
   return `startup failed: ${which}${reason} [${err.code}]`;

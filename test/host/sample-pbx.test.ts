@@ -160,12 +160,14 @@ describe('the sample PBX under the shipped config', () => {
     expect(running()).not.toContain('chan_sip');
   });
 
-  it('tells chan_sip when res_http_websocket loads (canuse); chan_sip then holds it, and its lib outlives it (blockUnload)', async () => {
+  it('tells chan_sip when res_http_websocket loads (canuse); chan_sip holds it weakly, and its lib outlives it (blockUnload)', async () => {
     const { loader, events } = pbx();
     await loader.startup();
     await loader.load('res_http_websocket');
     expect(events).toContainEqual(expect.objectContaining({ event: 'canuse', module: 'chan_sip', used: 'res_http_websocket' }));
-    expect(loader.get('res_http_websocket').dependents).toContain('chan_sip');
+    expect(loader.get('res_http_websocket').users).toContainEqual(expect.objectContaining({ kind: 'module', owner: 'chan_sip', weak: true }));
+    // A weak hold makes no dependent: a firm unload of res_http_websocket would not take chan_sip down.
+    expect(loader.get('res_http_websocket').dependents).not.toContain('chan_sip');
 
     // chan_sip gives its websocket protocol back when it stops, so it can start again.
     await loader.unload('chan_sip', { force: true });
@@ -173,14 +175,14 @@ describe('the sample PBX under the shipped config', () => {
     await loader.load('chan_sip');
     expect(loader.provider<{ protocols(): string[] }>('service', 'websocket')!.protocols()).toEqual(['sip']);
 
+    // The admin lets go: chan_sip's weak hold keeps nothing running; it is told, then it goes.
     const soft = await loader.unload('res_http_websocket');
-    expect(soft.state).toBe('running');
-
-    await loader.unload('res_http_websocket', { force: true });
+    expect(soft.plan.map((s) => s.action)).toEqual(['release_user', 'release_user', 'unload']);
     const websocket = loader.get('res_http_websocket');
-    expect(websocket).toMatchObject({ state: 'stopped', blocked: true, lib_loaded: true });
+    expect(websocket).toMatchObject({ state: 'stopped', blocked: true, lib_loaded: true, users: [] });
     expect(events).toContainEqual(expect.objectContaining({ event: 'block_unload', module: 'res_http_websocket' }));
-    expect(loader.get('chan_sip').state).not.toBe('running');
+    expect(loader.get('chan_sip').state).toBe('running');
+    expect(loader.provider('service', 'websocket')).toBeUndefined();
   });
 
   it('refuses to start when modules.conf requires a banned module (require=app_system with neverload=app_system)', async () => {

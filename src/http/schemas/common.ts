@@ -106,6 +106,10 @@ export const OpResultSchema = named(
       z.array(z.object({ module: z.string(), code: z.string(), message: z.string() })).optional(),
       'Startup and config reload: loads that failed without failing the whole operation.',
     ),
+    warnings: described(
+      z.array(z.object({ file: z.string(), line: z.number().int(), message: z.string() })).optional(),
+      'Startup and config reload: policy lines that name no module, with file and line.',
+    ),
   }),
   'The answer of a state-changing call (SPEC 9).',
 );

@@ -44,7 +44,7 @@ const FIELDS = {
   manifest_remove: {},
   checksum_mismatch: { expected: z.string(), actual: z.string() },
   dependency_cycle: { cycle: z.array(z.string()) },
-  neverload_refused: { origin: OriginSchema.optional() },
+  neverload_refused: { origin: OriginSchema.optional(), needed_by: z.string().optional() },
   dialplan_unresolved: { app: z.string(), holder: z.string(), origin: OriginSchema },
   module_fault: { error: z.string(), source: z.enum(FAULT_SOURCES) },
 } satisfies Record<EventName, z.ZodRawShape>;

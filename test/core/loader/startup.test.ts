@@ -119,7 +119,7 @@ describe('startup', () => {
 });
 
 describe('config reload (setPolicy)', () => {
-  it('releases admin references the new policy drops, loads new ones and keeps every ban', async () => {
+  it('releases admin references the new policy drops, loads new ones, and applies bans added and lifted', async () => {
     const w = world(pbxSpecs, { load: entries('modules.conf', 'chan_sip', 'app_dial'), neverload: entries('modules.conf', 'func_shell') });
     await w.loader.startup();
     await w.loader.load('cdr_custom');
@@ -129,8 +129,11 @@ describe('config reload (setPolicy)', () => {
       neverload: entries('modules.conf', 'cdr_custom'),
     });
     expect(w.running().sort()).toEqual(['app_dial', 'app_stack']);
-    expect(w.loader.policy().neverload.map((e) => e.name).sort()).toEqual(['cdr_custom', 'func_shell']);
+    expect(w.loader.policy().neverload.map((e) => e.name)).toEqual(['cdr_custom']);
     expect(checkInvariants(w.loader)).toEqual([]);
+    // The lifted ban on func_shell holds no more (SPEC 6.15).
+    await w.loader.load('func_shell');
+    expect(w.loader.get('func_shell').state).toBe('running');
   });
 });
 

@@ -134,6 +134,9 @@ export async function createService(options: ServiceOptions): Promise<Service> {
 
   try {
     const started = await loader.startup({ cause: 'startup' });
+    for (const warning of started.warnings ?? []) {
+      logger.warn({ file: warning.file, line: warning.line }, `${warning.file}:${warning.line}: ${warning.message}`);
+    }
     for (const failure of started.failures ?? []) {
       logger.warn({ failure }, `startup: ${failure.module} did not load (${failure.code}): ${failure.message}`);
     }
@@ -173,7 +176,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const result = await loader.setPolicy(next.policy, { cause });
       tokens.replace(next.tokens);
       if (nextManager) manager.replaceUsers(nextManager.users);
-      return { ...result, warnings: next.policy.warnings, tokens: { count: tokens.size } };
+      return { ...result, warnings: [...next.policy.warnings, ...(result.warnings ?? [])], tokens: { count: tokens.size } };
     },
     lintManifest: (text) => parseManifest(text, 'body'),
     manifestText: writeManifest,

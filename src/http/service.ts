@@ -142,10 +142,11 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
     nextSeq: () => loader.nextSeq,
     observer: metrics.hubObserver,
   });
-  // While startup or a config reload runs, per-module lines go to debug: one summary at info.
-  let reloading = false;
+  // While startup, a config reload or the shutdown runs, per-module lines go to debug: each
+  // logs one summary line at info.
+  let bulk: 'reload' | 'shutdown' | null = null;
   loader.subscribe(hub.publish);
-  loader.subscribe(logEvents(logger, () => startup.state === 'running' || reloading));
+  loader.subscribe(logEvents(logger, () => startup.state === 'running' || bulk !== null));
   loader.subscribe(startup.observe);
   loader.subscribe(metrics.observeEvent);
   loader.subscribeOperations(metrics.observeOperation);
@@ -177,8 +178,8 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
         if (next.tokens.length === 0 && !isLoopback(settings.host)) {
           throw new LoaderError('invalid_request', `tokens.conf would have no clients while listening on ${settings.host}; nothing changed`);
         }
-        reloading = true;
-        const result = await loader.setPolicy(next.policy, { cause }).finally(() => (reloading = false));
+        bulk = 'reload';
+        const result = await loader.setPolicy(next.policy, { cause }).finally(() => (bulk = null));
         tokens.replace(next.tokens);
         metrics.observeConfigReload('ok', seconds());
         logger.info({ req_id: cause }, summaryLine('config reload', summarize(loader, result), seconds()));
@@ -198,7 +199,11 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
     ...options,
     logger,
     beforeClose: async () => {
-      await loader.shutdown({ cause: 'shutdown' });
+      bulk = 'shutdown';
+      const started = performance.now();
+      const result = await loader.shutdown({ cause: 'shutdown' });
+      const unloaded = result.plan.filter((step) => step.action === 'unload').length;
+      logger.info(`shutdown done: ${unloaded} unloaded in ${((performance.now() - started) / 1000).toFixed(2)} s`);
       hub.close();
     },
   });

@@ -117,6 +117,7 @@ describe('modloader serve', () => {
       .map((l) => JSON.parse(l) as { loader_event?: { event: string; cause?: string } })
       .filter((l) => l.loader_event?.event === 'unload' && l.loader_event.cause === 'shutdown');
     expect(unloads).toHaveLength(running);
+    expect(run.stdout()).toMatch(new RegExp(`"msg":"shutdown done: ${running} unloaded in \\d+\\.\\d\\d s"`));
     expect(run.stdout()).toContain('"msg":"shut down"');
   });
 

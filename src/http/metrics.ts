@@ -62,6 +62,13 @@ function packageVersion(): string {
 }
 
 const gauge = (name: string, help: string, samples: () => Sample[]): MetricDefinition => ({ name, help, type: 'gauge', samples });
+const counter = (name: string, help: string, samples: () => Sample[]): MetricDefinition => ({ name, help, type: 'counter', samples });
+const histogram = (name: string, help: string, tally: HistogramTally): MetricDefinition => ({
+  name,
+  help,
+  type: 'histogram',
+  samples: () => tally.samples(name),
+});
 const one = (value: number): Sample[] => [{ labels: {}, value }];
 
 export function createMetrics(sources: MetricsSources): Metrics {
@@ -109,36 +116,11 @@ export function createMetrics(sources: MetricsSources): Metrics {
       for (const u of sources.loader().users()) counts.set(u.kind, (counts.get(u.kind) ?? 0) + 1);
       return [...counts].map(([kind, value]) => ({ labels: { kind }, value }));
     }),
-    {
-      name: 'modloader_operations_total',
-      help: 'Loader operations by kind and result (ok or the error code)',
-      type: 'counter',
-      samples: () => operations.samples(),
-    },
-    {
-      name: 'modloader_operation_duration_seconds',
-      help: 'How long loader operations ran, from leaving the queue to their answer',
-      type: 'histogram',
-      samples: () => operationDurations.samples('modloader_operation_duration_seconds'),
-    },
-    {
-      name: 'modloader_http_requests_total',
-      help: 'HTTP requests answered, by method, route and status',
-      type: 'counter',
-      samples: () => requests.samples(),
-    },
-    {
-      name: 'modloader_http_request_duration_seconds',
-      help: 'How long HTTP requests took to answer, by method and route',
-      type: 'histogram',
-      samples: () => requestDurations.samples('modloader_http_request_duration_seconds'),
-    },
-    {
-      name: 'modloader_config_reloads_total',
-      help: 'Config reloads by result (ok or the error code)',
-      type: 'counter',
-      samples: () => reloads.samples(),
-    },
+    counter('modloader_operations_total', 'Loader operations by kind and result (ok or the error code)', () => operations.samples()),
+    histogram('modloader_operation_duration_seconds', 'How long loader operations ran, from leaving the queue to their answer', operationDurations),
+    counter('modloader_http_requests_total', 'HTTP requests answered, by method, route and status', () => requests.samples()),
+    histogram('modloader_http_request_duration_seconds', 'How long HTTP requests took to answer, by method and route', requestDurations),
+    counter('modloader_config_reloads_total', 'Config reloads by result (ok or the error code)', () => reloads.samples()),
     gauge('modloader_config_last_reload_successful', 'Whether the last config reload succeeded (1; also before any reload) or not (0)', () =>
       one(lastReload.ok),
     ),
@@ -147,14 +129,9 @@ export function createMetrics(sources: MetricsSources): Metrics {
       one(lastReload.successAt),
     ),
     gauge('modloader_event_subscribers', 'Open event stream subscriptions', () => one(sources.subscribers())),
-    { name: 'modloader_events_published_total', help: 'Loader events published', type: 'counter', samples: () => one(events.published) },
-    {
-      name: 'modloader_events_dropped_total',
-      help: 'Events not delivered: to a subscriber being cut off (slow_subscriber), or asked for with since= but no longer held (history_exhausted)',
-      type: 'counter',
-      samples: () => events.dropped.samples(),
-    },
-    { name: 'modloader_subscribers_cut_off_total', help: 'Subscribers cut off for being too slow', type: 'counter', samples: () => one(events.cutOff) },
+    counter('modloader_events_published_total', 'Loader events published', () => one(events.published)),
+    counter('modloader_events_dropped_total', 'Events not delivered: to a subscriber being cut off (slow_subscriber), or asked for with since= but no longer held (history_exhausted)', () => events.dropped.samples()),
+    counter('modloader_subscribers_cut_off_total', 'Subscribers cut off for being too slow', () => one(events.cutOff)),
   ];
 
   let exposition: Promise<Exposition> | undefined;

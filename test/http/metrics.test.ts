@@ -5,8 +5,11 @@
  * installs it, and the check says so and passes nothing off when it is absent).
  */
 import { execFile, spawnSync } from 'node:child_process';
+import { appendFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateManifests } from '../../src/manifest/generate/generate.js';
 import { call } from './support/call.js';
 import { startService, type TestService } from './support/service.js';
 
@@ -76,5 +79,21 @@ describe('GET /metrics', () => {
     });
     expect(result.output).toBe('');
     expect(result.code).toBe(0);
+  });
+});
+
+describe('modloader_modules_stale', () => {
+  it('counts running modules whose binary changed on disk, until they stop', async () => {
+    const t = await startService();
+    try {
+      await appendFile(join(t.dirs.modules, 'chan_sip.js'), '\n// patched\n');
+      await generateManifests(t.dirs.modules);
+      expect((await call(t.app, 'POST', '/manifests/rescan')).json.rescan.stale).toEqual(['chan_sip']);
+      expect((await call(t.app, 'GET', '/metrics')).body).toContain('modloader_modules_stale 1');
+      expect((await call(t.app, 'POST', '/modules/chan_sip/unload', { body: { force: true } })).status).toBe(200);
+      expect((await call(t.app, 'GET', '/metrics')).body).toContain('modloader_modules_stale 0');
+    } finally {
+      await t.stop();
+    }
   });
 });

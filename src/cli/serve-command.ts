@@ -1,17 +1,20 @@
 /**
- * `modloader serve` (SPEC 8): read the settings once, compose the service, listen, and on
- * SIGTERM/SIGINT shut down gracefully and exit 0. Exit 2 for bad settings; 1 when startup
- * fails (a `require`d module that cannot load is named with its reason) or the address is
- * refused (not loopback without tokens) or taken.
+ * `modloader serve` (SPEC 8): read the settings once, compose the service, listen, then run
+ * startup while already answering (health with progress, reads, the event stream; changes are
+ * 503 `starting` until it is done), tell systemd when ready, and on SIGTERM/SIGINT shut down
+ * gracefully and exit 0. Exit 2 for bad settings; 1 when startup fails (a `require`d module
+ * that cannot load is named with its reason) or the address is refused (not loopback without
+ * tokens) or taken.
  */
 import { createLogger } from '../http/logger.js';
-import { closeOnSignals, listen } from '../http/server.js';
+import { closeOnSignals, listen, localUrl, publishUrl } from '../http/server.js';
 import { ListenRefusedError } from '../http/auth/listen-policy.js';
-import { createService, type Service, ServiceStartError } from '../http/service.js';
+import { composeService, type Service, ServiceStartError } from '../http/service.js';
 import { readServeSettings, SettingsError } from '../http/settings.js';
 import type { CliIO } from './io.js';
+import { notifyReady } from './systemd-notify.js';
 
-export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL]
+export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL] [--url-file FILE]
 
   --modules DIR      module directory (MODLOADER_MODULES; default: the checkout's modules/)
   --config DIR       config directory with modules.conf, extensions.conf, extconfig.conf,
@@ -20,9 +23,14 @@ export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR]
                      other than loopback needs clients in tokens.conf.
   --port PORT        port (MODLOADER_PORT; default 8088)
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (MODLOADER_LOG_LEVEL; default info)
+  --url-file FILE    once listening, write the local URL of the service into FILE, removed at
+                     exit (MODLOADER_URL_FILE): for health checks that cannot know the port
 
 Also MODLOADER_HISTORY (events kept for since=, default 10000) and MODLOADER_LOAD_TIMEOUT_MS
-(default 10000). Logs are JSON lines on stdout, pretty on a terminal.
+(default 10000). Logs are JSON lines on stdout, pretty on a terminal. The service listens
+before it loads the modules: GET /health shows startup progress, /health/ready answers 200
+once startup is done and every require module runs. Under systemd (Type=notify) it reports
+readiness with systemd-notify.
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -42,7 +50,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const logger = createLogger({ level: settings.log_level });
   let service: Service;
   try {
-    service = await createService({ settings, logger, processMetrics: true });
+    service = await composeService({ settings, logger, processMetrics: true });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Expected refusals are said plainly; anything else is logged with its stack.
@@ -53,9 +61,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   try {
-    const { url, manager } = await listen(service, settings);
-    logger.info({ url, modules: settings.modules, config: settings.config, tokens: service.tokens.size }, `listening on ${url}`);
+    // Fastify logs the one "Server listening at" line.
+    const { port, manager } = await listen(service, settings);
     if (manager) logger.info({ ami: manager }, `AMI listening on ${manager.host}:${manager.port}`);
+    if (settings.url_file) await publishUrl(service, settings.url_file, localUrl(settings.host, port));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, message);
@@ -64,6 +73,21 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 1;
   }
 
-  await closeOnSignals(service, logger);
+  const stopped = closeOnSignals(service, logger);
+  logger.info({ modules: settings.modules, config: settings.config, tokens: service.tokens.size }, 'startup: loading modules');
+  try {
+    const summary = await service.start();
+    if (!service.closing) await notifyReady(summary.line, logger);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof ServiceStartError) logger.fatal(message);
+    else logger.fatal({ err }, message);
+    io.err(`modloader serve: ${message}`);
+    await service.close();
+    await stopped.catch(() => undefined);
+    return 1;
+  }
+
+  await stopped;
   return 0;
 }

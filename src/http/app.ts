@@ -1,20 +1,22 @@
 /**
  * Builds the management service's fastify app: zod validation and serialization, request ids,
- * the access guard, problem+json errors, the OpenAPI document and its UI, the websocket
- * support and every route. Building never listens (server.ts does) and never touches the
- * loader (the routes do, per request).
+ * the access guard, the startup gate, request metrics, problem+json errors, the documentation
+ * UI (loaded on first use), the websocket support and every route. Building never listens
+ * (server.ts does) and never touches the loader (the routes do, per request). Only
+ * {@link AppOptions.openapi} collects the routes into an OpenAPI document (`npm run openapi`);
+ * the service serves the committed copy.
  */
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerRoutes } from '../../routes/index.js';
 import { installGuard } from './auth/guard.js';
 import type { ServiceContext } from './context.js';
-import { swaggerOptions } from './docs/openapi-options.js';
+import { registerDocsUi } from './docs/docs-ui.js';
+import { installRequestMetrics } from './metrics/requests.js';
 import { HttpProblem, sendProblem, toProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestId } from './request-id.js';
+import { installStartupGate } from './startup-gate.js';
+import { zodSchemaController } from './zod-compilers.js';
 
 export interface AppOptions {
   /** A pino logger (see logger.ts); none by default. */
@@ -28,6 +30,8 @@ export interface AppOptions {
    * are still open (so they see what this does), in-flight requests may still be running.
    */
   beforeClose?: (() => Promise<void>) | undefined;
+  /** Collect the routes into the OpenAPI document (`app.swagger()`); for generating it only. */
+  openapi?: boolean | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -43,9 +47,8 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     routerOptions: { maxParamLength: 2048 },
     return503OnClosing: true,
     frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
+    schemaController: zodSchemaController,
   });
-  app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
 
   // Before the websocket plugin's preClose (which closes every socket), so streams see it.
   const { beforeClose } = options;
@@ -59,6 +62,8 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   installGuard(app, context.tokens);
+  installStartupGate(app, () => context.startup);
+  installRequestMetrics(app, () => context.metrics);
 
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err, request);
@@ -69,8 +74,11 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     sendProblem(reply, toProblem(new HttpProblem('not_found', `no route ${request.method} ${request.url.split('?')[0]}`), request)),
   );
 
-  await app.register(fastifySwagger, swaggerOptions);
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json' }, logLevel: 'warn' });
+  if (options.openapi) {
+    const [{ default: fastifySwagger }, { swaggerOptions }] = await Promise.all([import('@fastify/swagger'), import('./docs/openapi-options.js')]);
+    await app.register(fastifySwagger, swaggerOptions);
+  }
+  registerDocsUi(app);
   await app.register(registerRoutes, { context, closeGraceMs: options.closeGraceMs ?? 5000 });
   return app;
 }

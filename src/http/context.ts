@@ -10,6 +10,7 @@ import type { ManifestProblem } from '../manifest/problem.js';
 import type { TokenStore } from './auth/token-store.js';
 import type { EventHub } from './events/hub.js';
 import type { Metrics } from './metrics.js';
+import type { StartupProgress } from './startup.js';
 
 export interface RescanAnswer extends OpResult {
   rescan: RescanSummary;
@@ -40,6 +41,8 @@ export interface ServiceContext {
   manifestText(manifest: Manifest): string;
   /** Milliseconds since the epoch when the service started. */
   startedAt: number;
+  /** How far startup got; the service answers while it runs. */
+  startup: StartupProgress;
 }
 
 

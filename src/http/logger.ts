@@ -1,10 +1,11 @@
 /**
- * The service's pino logger: JSON lines, or pino-pretty when stdout is a terminal. Request
- * lines carry the request id (`req_id`, added by fastify); a `token=` or ARI's `api_key=` in a
- * logged URL is redacted, as is any Authorization header.
+ * The service's pino logger: JSON lines, or pino-pretty when stdout is a terminal (loaded only
+ * then). Request lines carry the request id (`req_id`, added by fastify); a `token=` or ARI's
+ * `api_key=` in a logged URL is redacted, as is any Authorization header.
  */
+import { createRequire } from 'node:module';
 import { pino, stdSerializers, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type { PinoPretty } from 'pino-pretty';
 
 export interface LoggerSettings {
   level: string;
@@ -36,6 +37,7 @@ export function createLogger(settings: LoggerSettings): Logger {
   };
   const usePretty = settings.pretty ?? process.stdout.isTTY === true;
   if (usePretty) {
+    const pretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
     return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service', destination: settings.destination ?? 1 }));
   }
   return settings.destination ? pino(options, settings.destination) : pino(options);

@@ -30,12 +30,16 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   payload_too_large: 413,
   manifest_invalid: 422,
   internal_error: 500,
+  starting: 503,
+  not_ready: 503,
 };
 
 const TITLES: Record<ProblemCode, string> = {
   ...ERROR_CODES,
   not_found: 'No such route',
   internal_error: 'The service failed to answer',
+  starting: 'The service is starting',
+  not_ready: 'The service is not ready',
 };
 
 /**
@@ -130,5 +134,6 @@ export function toProblem(err: unknown, request: Pick<FastifyRequest, 'id' | 'ur
 /** Sends `problem` as application/problem+json. */
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="modloader"');
+  if (problem.status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
   return reply.code(problem.status).type('application/problem+json; charset=utf-8').send(problem);
 }

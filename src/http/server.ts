@@ -3,6 +3,7 @@
  * the socket timeouts, and shuts down gracefully on SIGTERM/SIGINT: stop answering, let
  * in-flight requests finish, unload every module in reverse order, end the event streams.
  */
+import { rm, writeFile } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { assertListenAllowed } from './auth/listen-policy.js';
 import type { Service } from './service.js';
@@ -10,6 +11,12 @@ import type { Service } from './service.js';
 export interface ListenSettings {
   host: string;
   port: number;
+}
+
+/** The URL a client on this machine reaches `host:port` at (a wildcard address by loopback). */
+export function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /**
@@ -34,28 +41,33 @@ export async function listen(
 }
 
 /**
- * Resolves once the service has shut down after SIGTERM or SIGINT. A second signal while
- * shutting down exits at once with status 1.
+ * Writes the service's local URL into `file` (for a container's HEALTHCHECK, which cannot know
+ * a `--port` given to the service) and removes it once the service has closed.
+ */
+export async function publishUrl(service: Service, file: string, url: string): Promise<void> {
+  await writeFile(file, `${url}\n`);
+  void service.closed.then(() => rm(file, { force: true }));
+}
+
+/**
+ * Closes the service on SIGTERM or SIGINT; resolves once the service has closed (by a signal or
+ * otherwise), rejects when closing failed. A second signal while closing exits at once with
+ * status 1.
  */
 export function closeOnSignals(service: Service, logger: Logger, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let closing = false;
-    const onSignal = (signal: NodeJS.Signals): void => {
-      if (closing) {
-        logger.error({ signal }, 'second signal while shutting down: exiting now');
-        process.exit(1);
-      }
-      closing = true;
-      logger.info({ signal }, 'shutting down: unloading every module in reverse order');
-      service.close().then(
-        () => {
-          for (const s of signals) process.off(s, onSignal);
-          logger.info('shut down');
-          resolve();
-        },
-        (err: unknown) => reject(err instanceof Error ? err : new Error(String(err))),
-      );
-    };
-    for (const s of signals) process.on(s, onSignal);
+  let failure: unknown;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (service.closing) {
+      logger.error({ signal }, 'second signal while shutting down: exiting now');
+      process.exit(1);
+    }
+    logger.info({ signal }, 'shutting down: unloading every module in reverse order');
+    service.close().catch((err: unknown) => (failure = err));
+  };
+  for (const s of signals) process.on(s, onSignal);
+  return service.closed.then(() => {
+    for (const s of signals) process.off(s, onSignal);
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(String(failure));
+    logger.info('shut down');
   });
 }

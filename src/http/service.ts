@@ -1,8 +1,10 @@
 /**
  * The one place the service is composed: read the config directory, refuse a non-loopback
  * address without tokens, scan the module directory, build the host and the loader, wire the
- * event hub, logging and metrics to the loader's events, run startup (SPEC 6.11), and build
- * the app. Nothing listens here (server.ts does).
+ * event hub, logging, metrics and startup progress to the loader's events, and build the app
+ * ({@link composeService}); then run startup (SPEC 6.11, {@link Service.start}). `modloader
+ * serve` listens in between, so the service answers (health, reads, events) while modules load.
+ * Nothing listens here (server.ts does).
  */
 import { relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -23,11 +25,11 @@ import { TokenStore } from './auth/token-store.js';
 import type { ServiceContext } from './context.js';
 import { logEvents } from './event-log.js';
 import { EventHub } from './events/hub.js';
-import { instrumentLoader } from './instrumented-loader.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { ServeSettings } from './settings.js';
 import { ManagerListener } from '../ami/listener.js';
 import { ManagerConfError, readManagerConf } from '../ami/read-manager-conf.js';
+import { readiness, StartupProgress, summarize, summaryLine } from './startup.js';
 
 export interface ServiceOptions extends AppOptions {
   settings: Pick<ServeSettings, 'modules' | 'config' | 'host' | 'history' | 'load_timeout_ms'>;
@@ -43,18 +45,37 @@ export interface ServiceOptions extends AppOptions {
 
 export interface Service {
   app: FastifyInstance;
-  /** The loader, instrumented for the metrics. */
   loader: LoaderApi;
   hub: EventHub;
   tokens: TokenStore;
   metrics: Metrics;
   /** The AMI listener, when manager.conf enables it (listening once server.ts listens). */
   manager?: ManagerListener | undefined;
+  startup: StartupProgress;
+  /**
+   * Runs startup (SPEC 6.11) and logs its summary line. Throws {@link ServiceStartError} naming
+   * the `require` that failed (everything loaded is unloaded again; close the service then).
+   */
+  start(): Promise<StartupSummary>;
   /**
    * Stops taking requests (503), unloads everything in reverse order, ends the event streams,
    * lets in-flight requests finish and closes the server. Idempotent.
    */
   close(): Promise<void>;
+  /** Whether close() has begun. */
+  readonly closing: boolean;
+  /** Settles once the service has closed, whoever closed it. */
+  readonly closed: Promise<void>;
+}
+
+/** What startup did: modules running, declined and failed at its end, and how long it took. */
+export interface StartupSummary {
+  running: number;
+  declined: number;
+  failed: number;
+  seconds: number;
+  /** `startup done: N running, M declined, K failed in X s` */
+  line: string;
 }
 
 /** Startup could not complete; `message` says what and where. */
@@ -92,7 +113,20 @@ function describeStartupFailure(err: LoaderError, policy: Policy, loader: Loader
   return `startup failed: ${which}${reason} [${err.code}]`;
 }
 
+/** Composes the service and runs its startup: for tests and tools that need it ready at once. */
 export async function createService(options: ServiceOptions): Promise<Service> {
+  const service = await composeService(options);
+  try {
+    await service.start();
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
+  return service;
+}
+
+/** Composes the service without running startup (see {@link Service.start}). */
+export async function composeService(options: ServiceOptions): Promise<Service> {
   const { settings } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
 
@@ -114,38 +148,30 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   for (const problem of problems) logger.warn({ problem }, `skipped manifest: ${formatProblem(problem)}`);
 
   const host = createNodeHost({ modulesDir: settings.modules, configDir: settings.config, logger });
-  const core = new Loader({ host, scan, policy: conf.policy, loadTimeoutMs: settings.load_timeout_ms });
+  const loader: LoaderApi = new Loader({ host, scan, policy: conf.policy, loadTimeoutMs: settings.load_timeout_ms });
+  const startup = new StartupProgress(loader);
   const metrics: Metrics = createMetrics({
-    loader: () => core,
+    loader: () => loader,
     subscribers: () => hub.subscriberCount,
+    readiness: () => ({ ready: readiness(startup, loader).ready, startupSeconds: startup.seconds() }),
     processMetrics: options.processMetrics,
   });
   const hub = new EventHub({
     historySize: settings.history,
     maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
     heartbeatMs: options.heartbeatMs ?? 15_000,
-    nextSeq: () => core.nextSeq,
+    nextSeq: () => loader.nextSeq,
     observer: metrics.hubObserver,
   });
-  core.subscribe(hub.publish);
-  core.subscribe(logEvents(logger));
-  const loader = instrumentLoader(core, metrics.observeOperation);
+  // While startup, a config reload or the shutdown runs, per-module lines go to debug: each
+  // logs one summary line at info.
+  let bulk: 'reload' | 'shutdown' | null = null;
+  loader.subscribe(hub.publish);
+  loader.subscribe(logEvents(logger, () => startup.state === 'running' || bulk !== null));
+  loader.subscribe(startup.observe);
+  loader.subscribe(metrics.observeEvent);
+  loader.subscribeOperations(metrics.observeOperation);
   const manager = managerConf && new ManagerListener({ conf: managerConf, loader, logger, startedAt: Date.now() });
-
-  try {
-    const started = await loader.startup({ cause: 'startup' });
-    for (const warning of started.warnings ?? []) {
-      logger.warn({ file: warning.file, line: warning.line }, `${warning.file}:${warning.line}: ${warning.message}`);
-    }
-    for (const failure of started.failures ?? []) {
-      logger.warn({ failure }, `startup: ${failure.module} did not load (${failure.code}): ${failure.message}`);
-    }
-  } catch (err) {
-    const failure = err instanceof LoaderError ? new ServiceStartError(describeStartupFailure(err, conf.policy, loader), { cause: err }) : err;
-    hub.close();
-    await loader.shutdown({ cause: 'startup_failed' }).catch(() => undefined);
-    throw failure;
-  }
 
   const context: ServiceContext = {
     loader,
@@ -153,6 +179,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     tokens,
     metrics,
     startedAt: Date.now(),
+    startup,
     async rescan(cause) {
       const found = await scanModuleDir(settings.modules);
       const result = await loader.rescan(found.scan, { cause });
@@ -161,22 +188,34 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       return { ...result, problems };
     },
     async reloadConfig(cause) {
-      const next = await readConfigDir(settings.config);
-      if (next.errors.length > 0) {
-        throw new LoaderError('invalid_request', `the config files have ${next.errors.length} error(s); nothing changed`, {
-          errors: next.errors.map((e) => ({ file: e.file, line: e.line, code: e.code, message: e.detail })),
-        });
+      const started = performance.now();
+      const seconds = (): number => (performance.now() - started) / 1000;
+      try {
+        const next = await readConfigDir(settings.config);
+        if (next.errors.length > 0) {
+          throw new LoaderError('invalid_request', `the config files have ${next.errors.length} error(s); nothing changed`, {
+            errors: next.errors.map((e) => ({ file: e.file, line: e.line, code: e.code, message: e.detail })),
+          });
+        }
+        if (next.tokens.length === 0 && !isLoopback(settings.host)) {
+          throw new LoaderError('invalid_request', `tokens.conf would have no clients while listening on ${settings.host}; nothing changed`);
+        }
+        const nextManager =
+          manager &&
+          (await readManagerConf(settings.config, logger).catch((err: unknown) => {
+            throw err instanceof ManagerConfError ? new LoaderError('invalid_request', `${err.message}\nnothing changed`) : err;
+          }));
+        bulk = 'reload';
+        const result = await loader.setPolicy(next.policy, { cause }).finally(() => (bulk = null));
+        tokens.replace(next.tokens);
+        if (nextManager) manager.replaceUsers(nextManager.users);
+        metrics.observeConfigReload('ok', seconds());
+        logger.info({ req_id: cause }, summaryLine('config reload', summarize(loader, result), seconds()));
+        return { ...result, warnings: [...next.policy.warnings, ...(result.warnings ?? [])], tokens: { count: tokens.size } };
+      } catch (err) {
+        metrics.observeConfigReload(err instanceof LoaderError ? err.code : 'internal', seconds());
+        throw err;
       }
-      if (next.tokens.length === 0 && !isLoopback(settings.host)) {
-        throw new LoaderError('invalid_request', `tokens.conf would have no clients while listening on ${settings.host}; nothing changed`);
-      }
-      const nextManager = manager && (await readManagerConf(settings.config, logger).catch((err: unknown) => {
-        throw err instanceof ManagerConfError ? new LoaderError('invalid_request', `${err.message}\nnothing changed`) : err;
-      }));
-      const result = await loader.setPolicy(next.policy, { cause });
-      tokens.replace(next.tokens);
-      if (nextManager) manager.replaceUsers(nextManager.users);
-      return { ...result, warnings: [...next.policy.warnings, ...(result.warnings ?? [])], tokens: { count: tokens.size } };
     },
     lintManifest: (text) => parseManifest(text, 'body'),
     manifestText: writeManifest,
@@ -188,12 +227,18 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     ...options,
     logger,
     beforeClose: async () => {
-      await loader.shutdown({ cause: 'shutdown' });
+      bulk = 'shutdown';
+      const started = performance.now();
+      const result = await loader.shutdown({ cause: 'shutdown' });
+      const unloaded = result.plan.filter((step) => step.action === 'unload').length;
+      logger.info(`shutdown done: ${unloaded} unloaded in ${((performance.now() - started) / 1000).toFixed(2)} s`);
       hub.close();
       await manager?.close();
     },
   });
   let closing: Promise<void> | undefined;
+  let markClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
   return {
     app,
     loader,
@@ -201,6 +246,30 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     tokens,
     metrics,
     manager,
+    startup,
+    async start() {
+      startup.begin();
+      try {
+        const started = await loader.startup({ cause: 'startup' });
+        startup.end(true);
+        for (const warning of started.warnings ?? []) {
+          logger.warn({ file: warning.file, line: warning.line }, `${warning.file}:${warning.line}: ${warning.message}`);
+        }
+        for (const failure of started.failures ?? []) {
+          logger.warn({ failure }, `startup: ${failure.module} did not load (${failure.code}): ${failure.message}`);
+        }
+        const counts = summarize(loader, started);
+        const seconds = startup.seconds() ?? 0;
+        const line = summaryLine('startup', counts, seconds);
+        logger.info({ startup: startup.view() }, line);
+        return { ...counts, seconds, line };
+      } catch (err) {
+        startup.end(false);
+        const failure = err instanceof LoaderError ? new ServiceStartError(describeStartupFailure(err, conf.policy, loader), { cause: err }) : err;
+        await loader.shutdown({ cause: 'startup_failed' }).catch(() => undefined);
+        throw failure;
+      }
+    },
     close() {
       closing ??= (async () => {
         await app.close();
@@ -209,8 +278,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
         if (loader.list({ state: 'running' }).length > 0) {
           await loader.shutdown({ cause: 'shutdown' });
         }
-      })();
+      })().finally(markClosed);
       return closing;
     },
+    get closing() {
+      return closing !== undefined;
+    },
+    closed,
   };
 }

@@ -21,6 +21,8 @@ export const ServeSettingsSchema = z.strictObject({
   history: z.coerce.number().int().min(1).max(1_000_000),
   /** How long a module's load(), unload(), reload() or import may take. */
   load_timeout_ms: z.coerce.number().int().min(1).max(600_000),
+  /** A file to write the service's local URL into once it listens ('' for none): for health checks. */
+  url_file: z.string(),
 });
 
 export type ServeSettings = z.output<typeof ServeSettingsSchema>;
@@ -34,6 +36,7 @@ export const ENVIRONMENT: Record<string, keyof ServeSettings> = {
   MODLOADER_LOG_LEVEL: 'log_level',
   MODLOADER_HISTORY: 'history',
   MODLOADER_LOAD_TIMEOUT_MS: 'load_timeout_ms',
+  MODLOADER_URL_FILE: 'url_file',
 };
 
 /** The directory of the checkout (the nearest package.json named modloader above this file). */
@@ -67,6 +70,7 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
         host: { type: 'string' },
         port: { type: 'string' },
         'log-level': { type: 'string' },
+        'url-file': { type: 'string' },
       },
     }).values as Record<string, string | undefined>;
   } catch (err) {
@@ -81,6 +85,7 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
     log_level: 'info',
     history: '10000',
     load_timeout_ms: '10000',
+    url_file: '',
   };
   const source: Record<string, string> = {};
   for (const [variable, key] of Object.entries(ENVIRONMENT)) {
@@ -104,5 +109,6 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
     });
     throw new SettingsError(problems.join('; '));
   }
-  return { ...parsed.data, modules: resolve(parsed.data.modules), config: resolve(parsed.data.config) };
+  const { modules, config, url_file: urlFile } = parsed.data;
+  return { ...parsed.data, modules: resolve(modules), config: resolve(config), url_file: urlFile && resolve(urlFile) };
 }

@@ -84,14 +84,27 @@ describe('modloader serve', () => {
     const d = await sampleDirs();
     dirs.push(d);
     const port = await freePort();
-    const run = serve(['--modules', d.modules, '--config', d.config, '--port', String(port)]);
-    await run.logLine((l) => typeof l.msg === 'string' && l.msg.startsWith('listening on'));
+    const run = serve(['--modules', d.modules, '--config', d.config, '--port', String(port), '--log-level', 'debug']);
+    const summary = await run.logLine((l) => typeof l.msg === 'string' && l.msg.startsWith('startup done:'));
+    expect(summary.msg).toMatch(/^startup done: \d+ running, 0 declined, 0 failed in \d+\.\d\d s$/);
     expect(run.stdout()).toMatch(/no tokens in tokens\.conf: no authentication, listening on loopback only/);
+    const messages = run
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; loader_event?: { event: string } });
+    // Listening is said once, before startup loads anything; the loads themselves are debug.
+    const listening = messages.filter((l) => /listening at/i.test(l.msg));
+    expect(listening.map((l) => l.msg)).toEqual([`Server listening at http://127.0.0.1:${port}`]);
+    expect(messages.indexOf(listening[0]!)).toBeLessThan(messages.findIndex((l) => l.loader_event?.event === 'load'));
+    expect(messages.filter((l) => l.loader_event?.event === 'load' && l.level < 30).length).toBeGreaterThan(10);
+    expect(messages.filter((l) => l.loader_event?.event === 'load' && l.level >= 30)).toEqual([]);
 
     const health = await fetch(`http://127.0.0.1:${port}/health`, { headers: { 'x-request-id': 'probe-1' } });
     expect(health.status).toBe(200);
     const { modules_running: running } = (await health.json()) as { modules_running: number };
     expect(running).toBeGreaterThan(10);
+    expect(summary.msg).toContain(`startup done: ${running} running`);
     const requestLine = await run.logLine((l) => l.req_id === 'probe-1' && l.msg === 'request completed');
     expect(requestLine).toMatchObject({ level: 30, res: { status_code: 200 } });
 
@@ -104,6 +117,7 @@ describe('modloader serve', () => {
       .map((l) => JSON.parse(l) as { loader_event?: { event: string; cause?: string } })
       .filter((l) => l.loader_event?.event === 'unload' && l.loader_event.cause === 'shutdown');
     expect(unloads).toHaveLength(running);
+    expect(run.stdout()).toMatch(new RegExp(`"msg":"shutdown done: ${running} unloaded in \\d+\\.\\d\\d s"`));
     expect(run.stdout()).toContain('"msg":"shut down"');
   });
 

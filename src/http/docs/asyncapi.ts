@@ -104,9 +104,18 @@ export function buildAsyncApi(): Json {
         title: 'The service sends events to subscribers',
         channel: { $ref: '#/channels/events' },
         messages: messages.map((m) => ({ $ref: `#/channels/events/messages/${m.key}` })),
+        security: [{ $ref: '#/components/securitySchemes/bearer' }, { $ref: '#/components/securitySchemes/token' }],
       },
     },
     components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A secret of tokens.conf with the read role (not needed when tokens.conf has no clients).',
+        },
+        token: { type: 'httpApiKey', name: 'token', in: 'query', description: 'The same secret as `?token=`, for browsers.' },
+      },
       messages: Object.fromEntries(
         messages.map((m) => [m.key, { name: m.key, summary: m.summary, payload: { $ref: componentRef(m.id) } }]),
       ),

@@ -1,8 +1,9 @@
 /**
  * The service's documents as the code defines them: the OpenAPI document of the routes and the
- * AsyncAPI document of the event stream. Generating builds the app over a context that refuses
- * to be used (nothing is loaded, nothing listens), so the result depends on the code alone.
- * `npm run openapi` writes them under `openapi/`; a test fails when the copies there differ.
+ * AsyncAPI document of the event stream. Generating builds the app (with the OpenAPI collector)
+ * over a context that refuses to be used (nothing is loaded, nothing listens), so the result
+ * depends on the code alone. `npm run openapi` writes them under `openapi/`, which the service
+ * serves; a test fails when the copies there differ.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,6 +11,9 @@ import { buildApp } from '../app.js';
 import { TokenStore } from '../auth/token-store.js';
 import type { ServiceContext } from '../context.js';
 import { buildAsyncApi } from './asyncapi.js';
+import { DOCUMENT_FILES } from './committed.js';
+
+export { DOCUMENT_FILES } from './committed.js';
 
 /** A context whose every use throws: documents must not depend on a running loader. */
 function documentsOnlyContext(): ServiceContext {
@@ -27,6 +31,7 @@ function documentsOnlyContext(): ServiceContext {
     lintManifest: refuse,
     manifestText: refuse,
     startedAt: 0,
+    startup: inert,
   };
 }
 
@@ -36,7 +41,7 @@ export interface Documents {
 }
 
 export async function generateDocuments(): Promise<Documents> {
-  const app = await buildApp(documentsOnlyContext());
+  const app = await buildApp(documentsOnlyContext(), { openapi: true });
   try {
     await app.ready();
     return { openapi: app.swagger(), asyncapi: buildAsyncApi() };
@@ -44,9 +49,6 @@ export async function generateDocuments(): Promise<Documents> {
     await app.close();
   }
 }
-
-/** The file names under `openapi/`. */
-export const DOCUMENT_FILES = { openapi: 'openapi.json', asyncapi: 'asyncapi.json' } as const;
 
 /** The exact text committed for a document. */
 export function documentText(document: unknown): string {

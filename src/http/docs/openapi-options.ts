@@ -2,7 +2,8 @@
  * How the OpenAPI document is made: @fastify/swagger collects the routes, the zod type
  * provider turns their zod schemas into JSON Schema (named ones from the API registry become
  * components), and {@link finishOpenApi} adds what route schemas cannot say: the text
- * alternatives of two routes and which request bodies are optional.
+ * alternatives of two routes, which request bodies are optional, an `operationId` for every
+ * operation, `security: []` on public ones and the problem answered for any other status.
  */
 import type { SwaggerOptions } from '@fastify/swagger';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
@@ -40,6 +41,25 @@ function errorDescription(status: string): string {
   if (status === '415') codes.push('`invalid_request` (unsupported media type)');
   if (status === '426') codes.push('`invalid_request` (not a websocket upgrade)');
   return `Problem: ${codes.join(', ')}`;
+}
+
+/**
+ * The operationId of a route, derived the same way for every route: the method, then the
+ * path's words in camel case, a word before a parameter made singular and parameters left out.
+ * `GET /modules` is `getModules`, `GET /modules/{name}` `getModule`, `POST
+ * /modules/{name}/load` `postModuleLoad`, `DELETE /users/{id}` `deleteUser`, `GET
+ * /health/ready` `getHealthReady`.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const segments = path.split('/').filter((s) => s !== '');
+  const words: string[] = [];
+  segments.forEach((segment, i) => {
+    if (segment.startsWith('{') || segment.startsWith(':')) return;
+    const beforeParam = segments[i + 1]?.startsWith('{') === true || segments[i + 1]?.startsWith(':') === true;
+    const word = beforeParam ? segment.replace(/ies$/, 'y').replace(/s$/, '') : segment;
+    words.push(...word.split(/[^A-Za-z0-9]+/).filter((w) => w !== ''));
+  });
+  return [method.toLowerCase(), ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join('');
 }
 
 /** Route schemas mark an optional body with this extension; it is removed from the document. */
@@ -98,8 +118,15 @@ function pruneComponents(document: OpenApiDocument): void {
  * schemas the operations use.
  */
 export function finishOpenApi<T extends OpenApiDocument>(document: T): T {
+  const ids = new Map<string, string>();
   for (const [path, methods] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(methods)) {
+      const id = operationIdOf(method, path);
+      if (ids.has(id)) throw new Error(`${method} ${path} and ${ids.get(id)} would share the operationId ${id}`);
+      ids.set(id, `${method} ${path}`);
+      operation.operationId ??= id;
+      // The guard writes the role of every other route; these need no token.
+      operation.security ??= [];
       if (operation[OPTIONAL_BODY] === true) {
         if (operation.requestBody) {
           operation.requestBody.required = false;
@@ -118,6 +145,11 @@ export function finishOpenApi<T extends OpenApiDocument>(document: T): T {
           response.description = SUCCESS_TEXT[status] ?? response.description;
         }
       }
+      operation.responses ??= {};
+      operation.responses.default = {
+        description: 'Problem: any other error, e.g. `internal_error` (500), or 503 while the service shuts down',
+        content: { 'application/problem+json': { schema: { $ref: `${COMPONENT}Problem` } } },
+      };
       const text = TEXT_ANSWERS[path];
       const ok = operation.responses?.['200'];
       if (text && text.method === method && ok) {
@@ -139,12 +171,17 @@ export const swaggerOptions: SwaggerOptions = {
     info: {
       title: 'modloader management API',
       version: API_VERSION,
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'Drive and watch the module loader: list and inspect modules, load and unload them (soft and firm), hold them, ' +
         'see why they run, read manifests and the API registry, reload the admin policy. Errors are ' +
         'application/problem+json with a stable `code`. The event stream (`GET /events`, a websocket) is described by ' +
         '`/asyncapi.json`.',
     },
+    servers: [
+      { url: '/', description: 'The service that serves this document' },
+      { url: 'http://127.0.0.1:8088', description: 'The default address of `modloader serve`' },
+    ],
     components: {
       securitySchemes: {
         bearer: {
@@ -163,7 +200,7 @@ export const swaggerOptions: SwaggerOptions = {
       { name: 'registry', description: 'The API registry and the dependency graph' },
       { name: 'config', description: 'The admin policy' },
       { name: 'actions', description: 'Manager actions registered by modules (after AMI)' },
-      { name: 'service', description: 'Liveness, documents, metrics and the event stream' },
+      { name: 'service', description: 'Health, documents, metrics and the event stream' },
     ],
   },
   transform: createJsonSchemaTransform({ schemaRegistry: apiRegistry, skipList: [] }),

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../core/errors.js';
 import { described, named } from './registry.js';
 
-/** Codes of the HTTP layer itself, beside the core's registry (unknown routes, bugs). */
-export const HTTP_ONLY_CODES = ['not_found', 'internal_error'] as const;
+/** Codes of the HTTP layer itself, beside the core's registry (unknown routes, bugs, readiness). */
+export const HTTP_ONLY_CODES = ['not_found', 'internal_error', 'starting', 'not_ready'] as const;
 
 export const ProblemSchema = named(
   'Problem',
@@ -26,7 +26,7 @@ export const ProblemSchema = named(
       'invalid_request: each failing field, where it was (`body`, `params`, `querystring`, `headers`) and why.',
     ),
   }),
-  'An error (application/problem+json). Further members carry the details of the code: `users` (in_use), `cycle` (dependency_cycle), `missing` (unresolved_dependency), `module`, `reason`, `rolled_back` (load_failed), `problems` (manifest_invalid).',
+  'An error (application/problem+json). Further members carry the details of the code: `users` (in_use), `cycle` (dependency_cycle), `missing` (unresolved_dependency), `module`, `reason`, `rolled_back` (load_failed), `problems` (manifest_invalid), `missing` and `startup` (starting, not_ready).',
 );
 
 export type Problem = z.output<typeof ProblemSchema>;

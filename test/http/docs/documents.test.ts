@@ -6,7 +6,7 @@ import { DOCUMENT_FILES, documentText, generateDocuments } from '../../../src/ht
 import { packageRoot } from '../../../src/http/settings.js';
 
 const documents = await generateDocuments();
-const openapi = documents.openapi as { paths: Record<string, Record<string, { security?: unknown }>> };
+const openapi = documents.openapi as { paths: Record<string, Record<string, { security?: unknown; operationId?: string }>> };
 const asyncapi = documents.asyncapi as { channels: { events: { messages: Record<string, unknown> } } };
 
 /** SPEC 9's table, as method and OpenAPI path. */
@@ -31,7 +31,11 @@ const SPEC_ROUTES = [
   'post /config/reload',
   'get /events',
   'get /health',
+  'get /health/live',
+  'get /health/ready',
 ];
+
+const PUBLIC = new Set(['/health', '/health/live', '/health/ready']);
 
 describe('the committed documents', () => {
   for (const key of ['openapi', 'asyncapi'] as const) {
@@ -48,13 +52,29 @@ describe('the OpenAPI document', () => {
     expect(documented).toEqual(expect.arrayContaining(SPEC_ROUTES));
   });
 
-  it('states the role of every operation except the public liveness check', () => {
+  it('states the role of every operation, and that the health checks need none', () => {
     for (const [path, methods] of Object.entries(openapi.paths)) {
       for (const [method, operation] of Object.entries(methods)) {
-        if (path === '/health') expect(operation.security).toBeUndefined();
+        if (PUBLIC.has(path)) expect(operation.security, path).toEqual([]);
         else expect(operation.security, `${method} ${path}`).toEqual([{ bearer: [expect.stringMatching(/^(read|operate|admin)$/)] }]);
       }
     }
+  });
+
+  it('names every operation after its method and path', () => {
+    const ids = Object.fromEntries(
+      Object.entries(openapi.paths).flatMap(([path, methods]) => Object.entries(methods).map(([m, op]) => [`${m} ${path}`, op.operationId])),
+    );
+    expect(ids).toMatchObject({
+      'get /modules': 'getModules',
+      'get /modules/{name}': 'getModule',
+      'post /modules/{name}/load': 'postModuleLoad',
+      'get /modules/{name}/users': 'getModuleUsers',
+      'delete /users/{id}': 'deleteUser',
+      'post /manifests/rescan': 'postManifestsRescan',
+      'get /health/ready': 'getHealthReady',
+    });
+    expect(new Set(Object.values(ids)).size).toBe(Object.keys(ids).length);
   });
 });
 

@@ -42,10 +42,21 @@ describe('documents', () => {
     expect((await call(s.app, 'GET', '/asyncapi.json')).json).toEqual(generated.asyncapi);
   });
 
-  it('serves the documentation UI at /docs', async () => {
+  it("serves the documentation UI at /docs, with the product's title, logo and icon", async () => {
     const answer = await call(s.app, 'GET', '/docs/');
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toMatch(/^text\/html/);
+    expect(answer.body).toContain('<title>modloader management API</title>');
+    expect(answer.body).toContain('theme/modloader.svg');
+    expect(answer.body).not.toContain('favicon-32x32.png');
+    const initializer = await call(s.app, 'GET', '/docs/static/swagger-initializer.js');
+    expect(initializer.status).toBe(200);
+    const logo = /data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/.exec(initializer.body)?.[1];
+    expect(Buffer.from(logo ?? '', 'base64').toString()).toContain('>modloader</text>');
+    expect((await call(s.app, 'GET', '/docs/json')).json).toEqual((await generateDocuments()).openapi);
+    const bundle = await call(s.app, 'GET', '/docs/static/swagger-ui-bundle.js');
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers['content-type']).toMatch(/javascript/);
   });
 });
 

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseModuleName } from '../../core/names.js';
 import { MODULE_STATES, PLAN_ACTIONS, USER_KINDS } from '../../core/types.js';
-import type { OpResult, UserInfo } from '../../core/types.js';
+import type { OpResult, PlanStep, UserInfo } from '../../core/types.js';
 import { described, named } from './registry.js';
 
 /**
@@ -114,7 +114,15 @@ export const OpResultSchema = named(
   'The answer of a state-changing call (SPEC 9).',
 );
 
-/** Compiles only when `T` is assignable to `U`: the schemas must accept what the core returns. */
-export type Accepts<U, T extends U> = T;
+/** The keys of `T` that `U` lacks. */
+type Lost<U, T> = Exclude<keyof T, keyof U>;
+
+/**
+ * Compiles only when `T` (what the core returns) is assignable to `U` (a schema's output) and
+ * has no key `U` lacks: a field the core adds must reach the schema, or the serializer would
+ * strip it silently. The error names the missing key.
+ */
+export type Accepts<U, T extends U & { [K in Lost<U, T>]: never }> = T;
 type _UserCheck = Accepts<z.output<typeof UserSchema>, UserInfo>;
 type _OpResultCheck = Accepts<z.output<typeof OpResultSchema>, OpResult>;
+type _PlanStepCheck = Accepts<z.output<typeof PlanStepSchema>, PlanStep>;

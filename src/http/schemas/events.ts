@@ -4,7 +4,7 @@
  * document is generated from these; tests parse websocket frames with them.
  */
 import { z } from 'zod';
-import type { EventName, LoaderEvent } from '../../core/types.js';
+import type { EventFields, EventName, LoaderEvent } from '../../core/types.js';
 import { EVENT_NAMES, FAULT_SOURCES, MODULE_STATES } from '../../core/types.js';
 import type { Accepts } from './common.js';
 import { OriginSchema, UserSchema } from './common.js';
@@ -174,3 +174,8 @@ export const EventStreamQuery = z.strictObject({
 });
 
 type _EventCheck = Accepts<z.output<typeof LoaderEventSchema>, LoaderEvent>;
+
+/** Each event's fields that its schema lacks (and the serializer would strip): none. */
+type FieldsLost = { [K in EventName]: Exclude<keyof EventFields[K], keyof z.output<(typeof EVENT_SCHEMAS)[K]>> }[EventName];
+type Expect<T extends true> = T;
+type _EventFieldsCheck = Expect<[FieldsLost] extends [never] ? true : false>;

@@ -83,4 +83,6 @@ export const WhySchema = named(
 
 type _SummaryCheck = Accepts<z.output<typeof ModuleSummarySchema>, ModuleSummary>;
 type _DetailCheck = Accepts<z.output<typeof ModuleDetailSchema>, ModuleDetail>;
+type _DependencyCheck = Accepts<z.output<typeof ModuleDetailSchema>['dependencies'][number], ModuleDetail['dependencies'][number]>;
+type _ProvidesCheck = Accepts<z.output<typeof ModuleDetailSchema>['provides'][number], ModuleDetail['provides'][number]>;
 type _WhyCheck = Accepts<z.output<typeof WhySchema>['chains'][number], WhyChain>;

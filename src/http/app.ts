@@ -11,6 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerRoutes } from '../../routes/index.js';
 import { installGuard } from './auth/guard.js';
+import { installOriginGuard } from './auth/origin-guard.js';
 import type { ServiceContext } from './context.js';
 import { swaggerOptions } from './docs/openapi-options.js';
 import { HttpProblem, sendProblem, toProblem } from './problem.js';
@@ -28,6 +29,10 @@ export interface AppOptions {
    * are still open (so they see what this does), in-flight requests may still be running.
    */
   beforeClose?: (() => Promise<void>) | undefined;
+  /** Origins allowed to act besides the service's own (`--allow-origin`, SPEC 11). */
+  allowOrigins?: readonly string[] | undefined;
+  /** The address listened on: a `Host` accepted without tokens besides loopback names. */
+  listenHost?: string | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -58,6 +63,7 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  installOriginGuard(app, { tokens: context.tokens, listenHost: options.listenHost, allowOrigins: options.allowOrigins });
   installGuard(app, context.tokens);
 
   app.setErrorHandler((err, request, reply) => {

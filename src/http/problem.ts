@@ -16,6 +16,8 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  host_refused: 403,
+  origin_refused: 403,
   unknown_module: 404,
   user_not_found: 404,
   not_found: 404,
@@ -35,6 +37,8 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
 const TITLES: Record<ProblemCode, string> = {
   ...ERROR_CODES,
   not_found: 'No such route',
+  host_refused: 'The Host is not a loopback name, and no tokens are configured',
+  origin_refused: 'A request from another origin may not act here',
   internal_error: 'The service failed to answer',
 };
 

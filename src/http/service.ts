@@ -158,6 +158,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   const app = await buildApp(context, {
     ...options,
     logger,
+    listenHost: settings.host,
     beforeClose: async () => {
       await loader.shutdown({ cause: 'shutdown' });
       hub.close();

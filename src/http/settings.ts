@@ -11,6 +11,25 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * A web origin, `http(s)://host[:port]` (a trailing `/` is allowed), normalized as browsers
+ * send it in `Origin`: lower-case host, no default port.
+ */
+const WebOrigin = z.string().transform((text, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const bare = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  if (!url || !bare || url.pathname !== '/' || url.search !== '' || url.hash !== '' || !/^https?:\/\/[^/?#]+\/?$/i.test(text)) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not an origin (http://host[:port] or https://host[:port])` });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
 export const ServeSettingsSchema = z.strictObject({
   modules: z.string().min(1),
   config: z.string().min(1),
@@ -21,6 +40,8 @@ export const ServeSettingsSchema = z.strictObject({
   history: z.coerce.number().int().min(1).max(1_000_000),
   /** How long a module's load(), unload(), reload() or import may take. */
   load_timeout_ms: z.coerce.number().int().min(1).max(600_000),
+  /** Web origins allowed to act besides the service's own (SPEC 11; auth/origin-guard.ts). */
+  allow_origins: z.array(WebOrigin).max(100),
 });
 
 export type ServeSettings = z.output<typeof ServeSettingsSchema>;
@@ -34,7 +55,12 @@ export const ENVIRONMENT: Record<string, keyof ServeSettings> = {
   MODLOADER_LOG_LEVEL: 'log_level',
   MODLOADER_HISTORY: 'history',
   MODLOADER_LOAD_TIMEOUT_MS: 'load_timeout_ms',
+  MODLOADER_ALLOW_ORIGINS: 'allow_origins',
 };
+
+/** Settings that are lists: comma-separated in a variable, a repeatable flag. */
+const LISTS: ReadonlySet<keyof ServeSettings> = new Set(['allow_origins']);
+const splitList = (text: string): string[] => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 /** The directory of the checkout (the nearest package.json named modloader above this file). */
 export function packageRoot(): string {
@@ -55,7 +81,7 @@ export class SettingsError extends Error {}
  * {@link SettingsError} naming the flag or variable that is wrong.
  */
 export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEnv): ServeSettings {
-  let flags: Record<string, string | undefined>;
+  let flags: Record<string, string | string[] | undefined>;
   try {
     flags = parseArgs({
       args: [...argv],
@@ -67,8 +93,9 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
         host: { type: 'string' },
         port: { type: 'string' },
         'log-level': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
       },
-    }).values as Record<string, string | undefined>;
+    }).values as Record<string, string | string[] | undefined>;
   } catch (err) {
     throw new SettingsError((err as Error).message);
   }
@@ -81,19 +108,20 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
     log_level: 'info',
     history: '10000',
     load_timeout_ms: '10000',
+    allow_origins: [],
   };
   const source: Record<string, string> = {};
   for (const [variable, key] of Object.entries(ENVIRONMENT)) {
     const value = env[variable];
     if (value !== undefined && value !== '') {
-      raw[key] = value;
+      raw[key] = LISTS.has(key) ? splitList(value) : value;
       source[key] = variable;
     }
   }
   for (const [flag, value] of Object.entries(flags)) {
     if (value === undefined) continue;
-    const key = flag.replace('-', '_');
-    raw[key] = value;
+    const key = flag === 'allow-origin' ? 'allow_origins' : flag.replace('-', '_');
+    raw[key] = Array.isArray(value) ? value.flatMap(splitList) : value;
     source[key] = `--${flag}`;
   }
   const parsed = ServeSettingsSchema.safeParse(raw);

@@ -6,8 +6,11 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../core/errors.js';
 import { described, named } from './registry.js';
 
-/** Codes of the HTTP layer itself, beside the core's registry (unknown routes, bugs). */
-export const HTTP_ONLY_CODES = ['not_found', 'internal_error'] as const;
+/**
+ * Codes of the HTTP layer itself, beside the core's registry: unknown routes, requests from
+ * another origin (auth/origin-guard.ts), bugs.
+ */
+export const HTTP_ONLY_CODES = ['not_found', 'host_refused', 'origin_refused', 'internal_error'] as const;
 
 export const ProblemSchema = named(
   'Problem',

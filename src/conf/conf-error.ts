@@ -14,6 +14,8 @@ export const CONF_ERROR_CODES = {
   directive_refused: '#include, #tryinclude and #exec are not supported: no config file reaches outside itself',
   unknown_template: 'A section inherits from a template that is not defined above it',
   unterminated_comment: 'A ;-- block comment is never closed with --;',
+  template_too_deep: 'Templates inherit from templates more than 32 levels deep',
+  template_too_large: 'Sections copy more than 250,000 entries from templates in the file',
   // meaning (policy.ts, tokens.ts)
   unknown_section: 'The section is not one this file may contain',
   unknown_key: 'The key is not one this section may contain',

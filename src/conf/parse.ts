@@ -17,19 +17,37 @@ export { ConfError } from './conf-error.js';
 
 type Section = ConfigFile['sections'][number];
 
+/** How deep templates may inherit from templates: `[t2](!,t1)` over `[t1](!,t0)` is 2. */
+export const MAX_TEMPLATE_DEPTH = 32;
+
+/**
+ * How many entries one file may copy from templates in all. Bounds what a small file can
+ * expand to: a doubling chain (`[tN](!,tN-1,tN-1)`) or many sections inheriting a wide
+ * template would otherwise take the service's memory and time.
+ */
+export const MAX_INHERITED_ENTRIES = 250_000;
+
+/** What a file's template inheritance has used so far. */
+interface Inheritance {
+  /** Every section and template by name, latest definition wins (templates are looked up here). */
+  byName: Map<string, Section>;
+  depth: WeakMap<Section, number>;
+  copied: number;
+}
+
 /** `[name]` then optionally `(options)`, with nothing else on the line. */
 const SECTION_HEADER = /^\[([^[\]]*)\]\s*(?:\(([^()]*)\))?$/;
 
 /**
  * Parses the text of config file `file` (the name is only used in errors and the result).
- * O(length of the text). Throws {@link ConfError} at the first line that breaks the dialect,
- * naming `file` and the line.
+ * O(length of the text + entries copied from templates, at most {@link MAX_INHERITED_ENTRIES}).
+ * Throws {@link ConfError} at the first line that breaks the dialect, naming `file` and the
+ * line; `template_too_deep` and `template_too_large` when inheritance passes its bounds.
  */
 export function parseConf(text: string, file: string): ConfigFile {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
   const sections: Section[] = [];
-  /** Every section and template by name, latest definition wins (templates are looked up here). */
-  const byName = new Map<string, Section>();
+  const inheritance: Inheritance = { byName: new Map(), depth: new WeakMap(), copied: 0 };
   let current: Section | null = null;
   let depth = 0;
   let blockStart = 0;
@@ -48,7 +66,7 @@ export function parseConf(text: string, file: string): ConfigFile {
       throw new ConfError('directive_refused', file, line, `#${directive} is not supported: a config file cannot include or run anything`);
     }
     if (content.startsWith('[')) {
-      current = openSection(content, file, line, sections, byName);
+      current = openSection(content, file, line, sections, inheritance);
       continue;
     }
     if (current === null) throw new ConfError('entry_outside_section', file, line);
@@ -80,7 +98,7 @@ function openSection(
   file: string,
   line: number,
   sections: Section[],
-  byName: Map<string, Section>,
+  inheritance: Inheritance,
 ): Section {
   const match = SECTION_HEADER.exec(content);
   const name = match?.[1]?.trim() ?? '';
@@ -99,12 +117,28 @@ function openSection(
     return existing;
   }
 
+  const { byName, depth } = inheritance;
   const section: Section = { name, line, entries: [] };
+  let sectionDepth = 0;
   for (const template of options.filter((option) => option !== '!')) {
     const source = byName.get(template);
     if (!source) throw new ConfError('unknown_template', file, line, `[${name}] inherits from '${template}', which is not defined above`);
-    section.entries.push(...source.entries.map((entry) => ({ ...entry })));
+    sectionDepth = Math.max(sectionDepth, (depth.get(source) ?? 0) + 1);
+    if (sectionDepth > MAX_TEMPLATE_DEPTH) {
+      throw new ConfError('template_too_deep', file, line, `[${name}] inherits through more than ${MAX_TEMPLATE_DEPTH} levels of templates`);
+    }
+    inheritance.copied += source.entries.length;
+    if (inheritance.copied > MAX_INHERITED_ENTRIES) {
+      throw new ConfError(
+        'template_too_large',
+        file,
+        line,
+        `[${name}] inherits ${source.entries.length} entries from '${template}', more than the ${MAX_INHERITED_ENTRIES} a file may copy from templates in all`,
+      );
+    }
+    for (const entry of source.entries) section.entries.push({ ...entry });
   }
+  depth.set(section, sectionDepth);
   byName.set(name, section);
   if (!options.includes('!')) sections.push(section);
   return section;

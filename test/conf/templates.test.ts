@@ -67,8 +67,8 @@ describe('template inheritance', () => {
 
   it('accepts inheritance up to the limits', () => {
     let text = '[t0](!)\na=1\n';
-    for (let i = 1; i <= MAX_TEMPLATE_DEPTH; i++) text += `[t${i}](!,t${i - 1})\n`;
-    text += `[s](t${MAX_TEMPLATE_DEPTH})\n`;
+    for (let i = 1; i < MAX_TEMPLATE_DEPTH; i++) text += `[t${i}](!,t${i - 1})\n`;
+    text += `[s](t${MAX_TEMPLATE_DEPTH - 1})\n`;
     expect(parseConf(text, 'x.conf').sections[0]!.entries).toHaveLength(1);
     const wide = `[t](!)\n${'a=1\n'.repeat(1000)}${Array.from({ length: MAX_INHERITED_ENTRIES / 1000 }, (_, i) => `[s${i}](t)\n`).join('')}`;
     expect(parseConf(wide, 'x.conf').sections).toHaveLength(MAX_INHERITED_ENTRIES / 1000);

@@ -14,6 +14,7 @@ import { installGuard } from './auth/guard.js';
 import { installOriginGuard } from './auth/origin-guard.js';
 import type { ServiceContext } from './context.js';
 import { swaggerOptions } from './docs/openapi-options.js';
+import { installBodyDrain } from './drain-body.js';
 import { HttpProblem, sendProblem, toProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestId } from './request-id.js';
 
@@ -65,6 +66,7 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
   });
   installOriginGuard(app, { tokens: context.tokens, listenHost: options.listenHost, allowOrigins: options.allowOrigins });
   installGuard(app, context.tokens);
+  installBodyDrain(app);
 
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err, request);

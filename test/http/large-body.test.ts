@@ -35,7 +35,8 @@ interface RawExchange {
  */
 function rawPost(head: string, bodyBytes: number, chunked = false): Promise<RawExchange> {
   return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
+    // Half-open allowed: like an HTTP client, it goes on sending after the server's FIN.
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
     const chunk = Buffer.alloc(64 * 1024, 'x');
     const received: Buffer[] = [];
     let written = 0;
@@ -55,7 +56,7 @@ function rawPost(head: string, bodyBytes: number, chunked = false): Promise<RawE
           return;
         }
       }
-      if (written >= bodyBytes && !socket.destroyed) socket.end(chunked ? '0\r\n\r\n' : undefined);
+      if (written >= bodyBytes && !socket.destroyed) socket.end(chunked ? '0\r\n\r\n' : '');
     };
     socket.once('connect', () => {
       socket.write(head);

@@ -12,7 +12,7 @@
  * once (the client then may not see the answer, but a client that never stops costs the
  * service nothing more). An answer that keeps the connection open reads the rest the same way.
  */
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 /** Most body bytes read and discarded after an early answer. */
@@ -57,7 +57,9 @@ function drain(request: FastifyRequest): void {
 /** Installs the lingering close as an `onSend` hook of `app`. */
 export function installBodyDrain(app: FastifyInstance): void {
   app.addHook('onSend', async (request) => {
-    if (request.raw.complete || request.headers.upgrade !== undefined || !request.raw.socket) return;
+    // `complete` is false only on a real connection whose body has not all arrived (an injected
+    // request has no such flag, and no socket to linger on).
+    if (request.raw.complete !== false || request.headers.upgrade !== undefined || !(request.raw.socket instanceof Socket)) return;
     drain(request);
   });
 }

@@ -11,6 +11,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
     schema: { tags: ['service'], summary: 'Liveness', response: answers({ 200: HealthSchema }) },
     handler: async () => ({
       status: 'ok' as const,
+      boot_id: context.bootId,
       uptime_s: Math.round((Date.now() - context.startedAt) / 1000),
       modules_running: context.loader.list({ state: 'running' }).length,
       next_seq: context.loader.nextSeq,

@@ -40,6 +40,8 @@ export interface ServiceContext {
   manifestText(manifest: Manifest): string;
   /** Milliseconds since the epoch when the service started. */
   startedAt: number;
+  /** This start of the service (SPEC 10): in user ids, /health and the stream's hello. */
+  bootId: string;
 }
 
 

@@ -4,6 +4,7 @@
  * event hub, logging and metrics to the loader's events, run startup (SPEC 6.11), and build
  * the app. Nothing listens here (server.ts does).
  */
+import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -37,6 +38,13 @@ export interface ServiceOptions extends AppOptions {
   heartbeatMs?: number | undefined;
   /** Node process metrics on /metrics (default off). */
   processMetrics?: boolean | undefined;
+  /** This start's boot id (default: fresh, see {@link newBootId}). */
+  bootId?: string | undefined;
+}
+
+/** A boot id: 12 random hex digits (48 bits), new at every start (SPEC 10). */
+export function newBootId(): string {
+  return randomBytes(6).toString('hex');
 }
 
 export interface Service {
@@ -93,7 +101,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   for (const problem of problems) logger.warn({ problem }, `skipped manifest: ${formatProblem(problem)}`);
 
   const host = createNodeHost({ modulesDir: settings.modules, configDir: settings.config, logger });
-  const core = new Loader({ host, scan, policy: conf.policy, loadTimeoutMs: settings.load_timeout_ms });
+  const bootId = options.bootId ?? newBootId();
+  const core = new Loader({ host, scan, policy: conf.policy, loadTimeoutMs: settings.load_timeout_ms, bootId });
   const metrics: Metrics = createMetrics({
     loader: () => core,
     subscribers: () => hub.subscriberCount,
@@ -104,6 +113,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     nextSeq: () => core.nextSeq,
+    bootId,
     observer: metrics.hubObserver,
   });
   core.subscribe(hub.publish);
@@ -127,6 +137,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     hub,
     tokens,
     metrics,
+    bootId,
     startedAt: Date.now(),
     async rescan(cause) {
       const found = await scanModuleDir(settings.modules);

@@ -27,6 +27,7 @@ function documentsOnlyContext(): ServiceContext {
     lintManifest: refuse,
     manifestText: refuse,
     startedAt: 0,
+    bootId: 'documents',
   };
 }
 

@@ -60,6 +60,6 @@ describe('the OpenAPI document', () => {
 
 describe('the AsyncAPI document', () => {
   it('has a message for every loader event and every control message of the stream', () => {
-    expect(Object.keys(asyncapi.channels.events.messages)).toEqual([...EVENT_NAMES, 'live', 'gap', 'heartbeat', 'cut_off']);
+    expect(Object.keys(asyncapi.channels.events.messages)).toEqual([...EVENT_NAMES, 'hello', 'live', 'gap', 'heartbeat', 'cut_off']);
   });
 });

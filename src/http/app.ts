@@ -14,9 +14,12 @@ import { installGuard } from './auth/guard.js';
 import { installOriginGuard } from './auth/origin-guard.js';
 import type { ServiceContext } from './context.js';
 import { swaggerOptions } from './docs/openapi-options.js';
+import { answerClientError } from './client-error.js';
+import { documentTransportAnswers } from './docs/transport-answers.js';
 import { installBodyDrain } from './drain-body.js';
 import { HttpProblem, sendProblem, toProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestId } from './request-id.js';
+import { installShutdownGate } from './shutdown-gate.js';
 
 export interface AppOptions {
   /** A pino logger (see logger.ts); none by default. */
@@ -47,12 +50,15 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Long enough that an overlong module name is answered 400 by validation, not 404.
     routerOptions: { maxParamLength: 2048 },
-    return503OnClosing: true,
+    // shutdown-gate.ts answers 503 as problem+json instead.
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
+  installShutdownGate(app);
   // Before the websocket plugin's preClose (which closes every socket), so streams see it.
   const { beforeClose } = options;
   if (beforeClose) app.addHook('preClose', async () => beforeClose());
@@ -67,6 +73,7 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
   installOriginGuard(app, { tokens: context.tokens, listenHost: options.listenHost, allowOrigins: options.allowOrigins });
   installGuard(app, context.tokens);
   installBodyDrain(app);
+  documentTransportAnswers(app);
 
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err, request);

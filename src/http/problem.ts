@@ -32,6 +32,7 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   payload_too_large: 413,
   manifest_invalid: 422,
   internal_error: 500,
+  shutting_down: 503,
 };
 
 const TITLES: Record<ProblemCode, string> = {
@@ -40,6 +41,7 @@ const TITLES: Record<ProblemCode, string> = {
   host_refused: 'The Host is not a loopback name, and no tokens are configured',
   origin_refused: 'A request from another origin may not act here',
   internal_error: 'The service failed to answer',
+  shutting_down: 'The service is shutting down',
 };
 
 /**

@@ -37,6 +37,7 @@ export const CONF_ERROR_CODES = {
   invalid_file_name: 'Only bare file names ending in .conf may be read from the config directory',
   unreadable: 'The file exists but cannot be read',
   too_large: 'The file is larger than the config readers accept',
+  outside_config_dir: 'The file is a symlink to a file outside the config directory',
   config_dir_missing: 'The config directory does not exist',
 } as const;
 

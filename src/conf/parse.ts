@@ -11,6 +11,7 @@
  */
 import type { ConfigFile } from '../core/types.js';
 import { ConfError } from './conf-error.js';
+import { excerpt } from './excerpt.js';
 import { stripComment } from './strip-comment.js';
 
 export { ConfError } from './conf-error.js';
@@ -63,7 +64,7 @@ export function parseConf(text: string, file: string): ConfigFile {
 
     if (content.startsWith('#')) {
       const directive = /^#\s*([A-Za-z]*)/.exec(content)?.[1] ?? '';
-      throw new ConfError('directive_refused', file, line, `#${directive} is not supported: a config file cannot include or run anything`);
+      throw new ConfError('directive_refused', file, line, `#${excerpt(directive)} is not supported: a config file cannot include or run anything`);
     }
     if (content.startsWith('[')) {
       current = openSection(content, file, line, sections, inheritance);
@@ -83,7 +84,7 @@ export function parseConf(text: string, file: string): ConfigFile {
 function parseEntry(content: string, file: string, line: number): Section['entries'][number] {
   const equals = content.indexOf('=');
   if (equals < 0) {
-    throw new ConfError('malformed_line', file, line, `'${content}' is neither a [section] header nor a key=value entry`);
+    throw new ConfError('malformed_line', file, line, 'the line is neither a [section] header nor a key=value entry');
   }
   const key = content.slice(0, equals).trim();
   if (key === '') throw new ConfError('empty_key', file, line);
@@ -103,17 +104,17 @@ function openSection(
   const match = SECTION_HEADER.exec(content);
   const name = match?.[1]?.trim() ?? '';
   if (!match || name === '') {
-    throw new ConfError('malformed_section', file, line, `'${content}' is not a [section] header (expected [name] or [name](options))`);
+    throw new ConfError('malformed_section', file, line, 'the line is not a [section] header (expected [name] or [name](options))');
   }
   const options = match[2] === undefined ? [] : match[2].split(',').map((option) => option.trim());
   if (options.some((option) => option === '')) {
-    throw new ConfError('malformed_section', file, line, `'${content}' has an empty option in its (…)`);
+    throw new ConfError('malformed_section', file, line, 'the [section] header has an empty option in its (…)');
   }
 
   if (options.includes('+')) {
-    if (options.length > 1) throw new ConfError('malformed_section', file, line, `'${content}': (+) cannot be combined with other options`);
+    if (options.length > 1) throw new ConfError('malformed_section', file, line, '(+) cannot be combined with other options');
     const existing = [...sections].reverse().find((section) => section.name === name);
-    if (!existing) throw new ConfError('unknown_template', file, line, `[${name}](+) appends to a section that is not defined above`);
+    if (!existing) throw new ConfError('unknown_template', file, line, `[${excerpt(name)}](+) appends to a section that is not defined above`);
     return existing;
   }
 
@@ -122,10 +123,10 @@ function openSection(
   let sectionDepth = 0;
   for (const template of options.filter((option) => option !== '!')) {
     const source = byName.get(template);
-    if (!source) throw new ConfError('unknown_template', file, line, `[${name}] inherits from '${template}', which is not defined above`);
+    if (!source) throw new ConfError('unknown_template', file, line, `[${excerpt(name)}] inherits from ${excerpt(template)}, which is not defined above`);
     sectionDepth = Math.max(sectionDepth, (depth.get(source) ?? 0) + 1);
     if (sectionDepth > MAX_TEMPLATE_DEPTH) {
-      throw new ConfError('template_too_deep', file, line, `[${name}] inherits through more than ${MAX_TEMPLATE_DEPTH} levels of templates`);
+      throw new ConfError('template_too_deep', file, line, `[${excerpt(name)}] inherits through more than ${MAX_TEMPLATE_DEPTH} levels of templates`);
     }
     inheritance.copied += source.entries.length;
     if (inheritance.copied > MAX_INHERITED_ENTRIES) {
@@ -133,7 +134,7 @@ function openSection(
         'template_too_large',
         file,
         line,
-        `[${name}] inherits ${source.entries.length} entries from '${template}', more than the ${MAX_INHERITED_ENTRIES} a file may copy from templates in all`,
+        `[${excerpt(name)}] inherits ${source.entries.length} entries from ${excerpt(template)}, more than the ${MAX_INHERITED_ENTRIES} a file may copy from templates in all`,
       );
     }
     for (const entry of source.entries) section.entries.push({ ...entry });

@@ -10,6 +10,7 @@
  */
 import type { ConfigFile } from '../core/types.js';
 import { ConfError } from './conf-error.js';
+import { excerpt } from './excerpt.js';
 
 /** Roles in increasing power: each includes the ones before it. */
 export const TOKEN_ROLES = ['read', 'operate', 'admin'] as const;
@@ -46,22 +47,22 @@ export function parseTokens(file: ConfigFile): { tokens: Token[]; errors: ConfEr
     for (const entry of section.entries) {
       const key = entry.key.toLowerCase();
       if (key !== 'secret' && key !== 'role') {
-        problems.push(new ConfError('unknown_key', file.file, entry.line, `'${entry.key}' is not a tokens.conf key (secret, role)`));
+        problems.push(new ConfError('unknown_key', file.file, entry.line, 'the key is not one of tokens.conf (secret, role)'));
       } else if (found[key]) {
-        problems.push(new ConfError('repeated_key', file.file, entry.line, `${key}= appears again in [${section.name}]`));
+        problems.push(new ConfError('repeated_key', file.file, entry.line, `${key}= appears again in [${excerpt(section.name)}]`));
       } else {
         found[key] = { value: entry.value, line: entry.line };
       }
     }
     const { secret, role } = found;
     const roleName = role?.value.toLowerCase() ?? '';
-    if (!secret) problems.push(new ConfError('missing_secret', file.file, section.line, `[${section.name}] has no secret=`));
+    if (!secret) problems.push(new ConfError('missing_secret', file.file, section.line, `[${excerpt(section.name)}] has no secret=`));
     else if (!SECRET.test(secret.value)) problems.push(new ConfError('invalid_secret', file.file, secret.line));
-    if (!role) problems.push(new ConfError('missing_role', file.file, section.line, `[${section.name}] has no role= (read, operate or admin)`));
-    else if (!isRole(roleName)) problems.push(new ConfError('unknown_role', file.file, role.line, `role=${role.value} is not read, operate or admin`));
-    if (names.has(section.name)) problems.push(new ConfError('duplicate_client', file.file, section.line, `[${section.name}] is defined twice`));
+    if (!role) problems.push(new ConfError('missing_role', file.file, section.line, `[${excerpt(section.name)}] has no role= (read, operate or admin)`));
+    else if (!isRole(roleName)) problems.push(new ConfError('unknown_role', file.file, role.line, 'role= is not read, operate or admin'));
+    if (names.has(section.name)) problems.push(new ConfError('duplicate_client', file.file, section.line, `[${excerpt(section.name)}] is defined twice`));
     if (secret && secrets.has(secret.value)) {
-      problems.push(new ConfError('duplicate_secret', file.file, secret.line, `[${section.name}] uses the same secret as [${secrets.get(secret.value)}]`));
+      problems.push(new ConfError('duplicate_secret', file.file, secret.line, `[${excerpt(section.name)}] uses the same secret as [${excerpt(secrets.get(secret.value) ?? '')}]`));
     }
     names.add(section.name);
     if (problems.length > 0 || !secret || !isRole(roleName)) {

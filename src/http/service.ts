@@ -143,7 +143,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
       const found = await scanModuleDir(settings.modules);
       const result = await loader.rescan(found.scan, { cause });
       // Files are named relative to the module directory: clients need not learn server paths.
-      const problems = found.problems.map((p) => ({ ...p, file: relative(settings.modules, p.file) || p.file }));
+      const problems = found.problems.map((p) => ({ ...p, file: relative(settings.modules, p.file) || '.' }));
       return { ...result, problems };
     },
     async reloadConfig(cause) {

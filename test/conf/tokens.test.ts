@@ -31,6 +31,7 @@ describe('parseTokens', () => {
       ['a secret that cannot be a bearer token', '[a]\nsecret=has space\nrole=read\n', 'invalid_secret', 2],
       ['a repeated key', '[a]\nsecret=abcdef0123\nrole=read\nrole=admin\n', 'repeated_key', 4],
       ['an unknown key', '[a]\nsecret=abcdef0123\nrole=read\npermit=0.0.0.0\n', 'unknown_key', 4],
+      ['a secret shorter than 16 characters', '[a]\nsecret=abcdef0123456\nrole=read\n', 'short_secret', 2],
     ])('%s', (_what, text, code, line) => {
       const result = tokens(text);
       expect(result.tokens).toEqual([]);

@@ -28,6 +28,7 @@ export const CONF_ERROR_CODES = {
   invalid_application: 'The dialplan step does not name an application',
   missing_secret: 'A client section of tokens.conf has no secret=',
   invalid_secret: 'The secret is not usable as a bearer token (letters, digits and -._~+/= only)',
+  short_secret: 'The secret is shorter than 16 characters',
   missing_role: 'A client section of tokens.conf has no role=',
   unknown_role: 'The role is not read, operate or admin',
   repeated_key: 'A key that may appear once appears again',

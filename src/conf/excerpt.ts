@@ -13,6 +13,11 @@ export function excerpt(text: string): string {
   return NAME_LIKE.test(text) ? `'${text}'` : `a value of ${text.length} characters`;
 }
 
+/** As {@link excerpt}, unquoted: for a name inside brackets, `[name]`. */
+export function bareExcerpt(text: string): string {
+  return NAME_LIKE.test(text) ? text : `a name of ${text.length} characters`;
+}
+
 /** `text` when it looks like a name, else undefined (for fields that carry a key or section). */
 export function nameOrUndefined(text: string | undefined): string | undefined {
   return text !== undefined && NAME_LIKE.test(text) ? text : undefined;

@@ -6,7 +6,7 @@
 import type { ExtconfigEntry } from '../core/policy.js';
 import type { ConfigFile } from '../core/types.js';
 import { ConfError } from './conf-error.js';
-import { excerpt } from './excerpt.js';
+import { bareExcerpt, excerpt } from './excerpt.js';
 
 const KEY = /^[A-Za-z0-9_.-]+$/;
 const DRIVER = /^[A-Za-z0-9_-]+$/;
@@ -17,7 +17,7 @@ export function readExtconfig(file: ConfigFile): { extconfig: ExtconfigEntry[]; 
   const errors: ConfError[] = [];
   for (const section of file.sections) {
     if (section.name.toLowerCase() !== 'settings') {
-      errors.push(new ConfError('unknown_section', file.file, section.line, `[${excerpt(section.name)}] is not an extconfig.conf section (expected [settings])`));
+      errors.push(new ConfError('unknown_section', file.file, section.line, `[${bareExcerpt(section.name)}] is not an extconfig.conf section (expected [settings])`));
       continue;
     }
     for (const entry of section.entries) {

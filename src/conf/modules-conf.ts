@@ -7,7 +7,7 @@ import type { Origin, Policy, PolicyUse } from '../core/policy.js';
 import type { ConfigFile } from '../core/types.js';
 import { REF_NAME_PATTERN, REF_TYPE_PATTERN } from '../manifest/schema.js';
 import { ConfError } from './conf-error.js';
-import { excerpt } from './excerpt.js';
+import { bareExcerpt, excerpt } from './excerpt.js';
 
 type Entry = ConfigFile['sections'][number]['entries'][number];
 
@@ -43,7 +43,7 @@ export function readModulesConf(file: ConfigFile): { policy: ModulesConfPolicy; 
     const kind = section.name.toLowerCase();
     if (kind === 'modules') readModulesSection(file.file, section.entries, policy, errors);
     else if (kind === 'uses') readUsesSection(file.file, section.entries, policy, errors);
-    else errors.push(new ConfError('unknown_section', file.file, section.line, `[${excerpt(section.name)}] is not a modules.conf section (expected [modules] or [uses])`));
+    else errors.push(new ConfError('unknown_section', file.file, section.line, `[${bareExcerpt(section.name)}] is not a modules.conf section (expected [modules] or [uses])`));
   }
   applyNeverload(file.file, policy);
   return { policy, errors };

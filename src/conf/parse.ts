@@ -11,7 +11,7 @@
  */
 import type { ConfigFile } from '../core/types.js';
 import { ConfError } from './conf-error.js';
-import { excerpt } from './excerpt.js';
+import { bareExcerpt, excerpt } from './excerpt.js';
 import { stripComment } from './strip-comment.js';
 
 export { ConfError } from './conf-error.js';
@@ -114,7 +114,7 @@ function openSection(
   if (options.includes('+')) {
     if (options.length > 1) throw new ConfError('malformed_section', file, line, '(+) cannot be combined with other options');
     const existing = [...sections].reverse().find((section) => section.name === name);
-    if (!existing) throw new ConfError('unknown_template', file, line, `[${excerpt(name)}](+) appends to a section that is not defined above`);
+    if (!existing) throw new ConfError('unknown_template', file, line, `[${bareExcerpt(name)}](+) appends to a section that is not defined above`);
     return existing;
   }
 
@@ -123,10 +123,10 @@ function openSection(
   let sectionDepth = 0;
   for (const template of options.filter((option) => option !== '!')) {
     const source = byName.get(template);
-    if (!source) throw new ConfError('unknown_template', file, line, `[${excerpt(name)}] inherits from ${excerpt(template)}, which is not defined above`);
+    if (!source) throw new ConfError('unknown_template', file, line, `[${bareExcerpt(name)}] inherits from ${excerpt(template)}, which is not defined above`);
     sectionDepth = Math.max(sectionDepth, (depth.get(source) ?? 0) + 1);
     if (sectionDepth > MAX_TEMPLATE_DEPTH) {
-      throw new ConfError('template_too_deep', file, line, `[${excerpt(name)}] inherits through more than ${MAX_TEMPLATE_DEPTH} levels of templates`);
+      throw new ConfError('template_too_deep', file, line, `[${bareExcerpt(name)}] inherits through more than ${MAX_TEMPLATE_DEPTH} levels of templates`);
     }
     inheritance.copied += source.entries.length;
     if (inheritance.copied > MAX_INHERITED_ENTRIES) {
@@ -134,7 +134,7 @@ function openSection(
         'template_too_large',
         file,
         line,
-        `[${excerpt(name)}] inherits ${source.entries.length} entries from ${excerpt(template)}, more than the ${MAX_INHERITED_ENTRIES} a file may copy from templates in all`,
+        `[${bareExcerpt(name)}] inherits ${source.entries.length} entries from ${excerpt(template)}, more than the ${MAX_INHERITED_ENTRIES} a file may copy from templates in all`,
       );
     }
     for (const entry of source.entries) section.entries.push({ ...entry });

@@ -6,7 +6,7 @@
  */
 import { basename } from 'node:path';
 import { decode } from 'ini';
-import { excerpt, nameOrUndefined } from '../conf/excerpt.js';
+import { bareExcerpt, excerpt, nameOrUndefined } from '../conf/excerpt.js';
 import type { Manifest } from '../core/manifest.js';
 import { scanIniLines } from './ini-lines.js';
 import type { ManifestProblem } from './problem.js';
@@ -89,7 +89,7 @@ function readEntries(
   for (const l of lines) {
     if (l.kind === 'section') {
       if (!SECTIONS.has(l.name)) {
-        problem({ section: nameOrUndefined(l.name), line: l.line, code: 'unknown_section', message: `unknown section [${excerpt(l.name)}]` });
+        problem({ section: nameOrUndefined(l.name), line: l.line, code: 'unknown_section', message: `unknown section [${bareExcerpt(l.name)}]` });
       } else if (l.name === 'module') moduleLine ??= l.line;
       continue;
     }

@@ -10,6 +10,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { registerRoutes } from '../../routes/index.js';
+import { FailureThrottle, type FailureThrottleOptions } from './auth/failure-throttle.js';
 import { installGuard } from './auth/guard.js';
 import { installOriginGuard } from './auth/origin-guard.js';
 import type { ServiceContext } from './context.js';
@@ -37,6 +38,8 @@ export interface AppOptions {
   allowOrigins?: readonly string[] | undefined;
   /** The address listened on: a `Host` accepted without tokens besides loopback names. */
   listenHost?: string | undefined;
+  /** How repeated 401s from one address are slowed (default DEFAULT_FAILURE_THROTTLE). */
+  failureThrottle?: FailureThrottleOptions | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -71,7 +74,7 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     reply.header(REQUEST_ID_HEADER, request.id);
   });
   installOriginGuard(app, { tokens: context.tokens, listenHost: options.listenHost, allowOrigins: options.allowOrigins });
-  installGuard(app, context.tokens);
+  installGuard(app, context.tokens, new FailureThrottle(options.failureThrottle));
   installBodyDrain(app);
   documentTransportAnswers(app);
 

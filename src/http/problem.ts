@@ -30,6 +30,7 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   load_failed: 409,
   lib_blocked: 409,
   payload_too_large: 413,
+  too_many_failures: 429,
   manifest_invalid: 422,
   internal_error: 500,
   shutting_down: 503,
@@ -42,6 +43,7 @@ const TITLES: Record<ProblemCode, string> = {
   origin_refused: 'A request from another origin may not act here',
   internal_error: 'The service failed to answer',
   shutting_down: 'The service is shutting down',
+  too_many_failures: 'Too many failed authentications from this address',
 };
 
 /**

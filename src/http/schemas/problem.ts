@@ -8,9 +8,10 @@ import { described, named } from './registry.js';
 
 /**
  * Codes of the HTTP layer itself, beside the core's registry: unknown routes, requests from
- * another origin (auth/origin-guard.ts), the shutdown (shutdown-gate.ts), bugs.
+ * another origin (auth/origin-guard.ts), repeated failed authentication (auth/guard.ts), the
+ * shutdown (shutdown-gate.ts), bugs.
  */
-export const HTTP_ONLY_CODES = ['not_found', 'host_refused', 'origin_refused', 'shutting_down', 'internal_error'] as const;
+export const HTTP_ONLY_CODES = ['not_found', 'host_refused', 'origin_refused', 'too_many_failures', 'shutting_down', 'internal_error'] as const;
 
 export const ProblemSchema = named(
   'Problem',

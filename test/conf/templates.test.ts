@@ -5,8 +5,8 @@
  * 0.9 MB one whose sections all inherit one wide template.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfError, parseConf } from '../../src/conf/parse.js';
-import { MAX_INHERITED_ENTRIES, MAX_TEMPLATE_DEPTH } from '../../src/conf/parse.js';
+import { MAX_INHERITED_ENTRIES, MAX_TEMPLATE_DEPTH, parseConf } from '../../src/conf/parse.js';
+import { confError } from './support/conf-error.js';
 import { call } from '../http/support/call.js';
 import { startService } from '../http/support/service.js';
 import { createService } from '../../src/http/service.js';
@@ -25,16 +25,6 @@ function doublingChain(bytes: number): string {
 /** One template of 70,000 entries, then 55,000 sections inheriting it: 3.9 billion entries. */
 function wideTemplate(): string {
   return `[t](!)\n${'a=1\n'.repeat(70_000)}${Array.from({ length: 55_000 }, (_, i) => `[s${i}](t)\n`).join('')}`;
-}
-
-function confError(fn: () => unknown): ConfError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfError);
-    return err as ConfError;
-  }
-  throw new Error('expected a ConfError');
 }
 
 describe('template inheritance', () => {

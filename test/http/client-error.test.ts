@@ -9,17 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type TestService } from './support/service.js';
 
 let s: TestService;
-let port: number;
 beforeAll(async () => {
   s = await startService({ listen: true });
-  port = Number(new URL(s.url).port);
 });
 afterAll(async () => s?.stop());
 
 /** Sends `request` as is and resolves with everything the server sent until it closed. */
 function rawExchange(request: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect(s.port, '127.0.0.1');
     const received: Buffer[] = [];
     socket.on('data', (data) => received.push(data));
     socket.on('error', reject);
@@ -42,7 +40,7 @@ function parse(answer: string): { status: number; headers: Record<string, string
   return { status: Number(statusLine.split(' ')[1]), headers, json };
 }
 
-const host = (): string => `Host: 127.0.0.1:${port}\r\n`;
+const host = (): string => `Host: 127.0.0.1:${s.port}\r\n`;
 const CASES: Array<[string, () => string, number]> = [
   ['a method that is not one', () => `FROB /modules HTTP/1.1\r\n${host()}\r\n`, 400],
   ['a NUL in the path', () => `GET /modules/chan\0sip HTTP/1.1\r\n${host()}\r\n`, 400],

@@ -11,10 +11,8 @@ import { postFromChild } from './support/child-fetch.js';
 import { startService, type TestService } from './support/service.js';
 
 let s: TestService;
-let port: number;
 beforeAll(async () => {
   s = await startService({ listen: true });
-  port = Number(new URL(s.url).port);
 });
 afterAll(async () => s?.stop());
 
@@ -36,7 +34,7 @@ interface RawExchange {
 function rawPost(head: string, bodyBytes: number, chunked = false): Promise<RawExchange> {
   return new Promise((resolve) => {
     // Half-open allowed: like an HTTP client, it goes on sending after the server's FIN.
-    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    const socket = connect({ port: s.port, host: '127.0.0.1', allowHalfOpen: true });
     const chunk = Buffer.alloc(64 * 1024, 'x');
     const received: Buffer[] = [];
     let written = 0;
@@ -83,7 +81,7 @@ describe('a body over the limit', () => {
 
   it('lets a raw client send all 10 MB it announced, then answers 413', async () => {
     const size = 10 * MB;
-    const head = `POST /modules/func_cut/users HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`;
+    const head = `POST /modules/func_cut/users HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nContent-Type: application/json\r\nContent-Length: ${size}\r\nConnection: close\r\n\r\n`;
     const exchange = await rawPost(head, size);
     expect(exchange.error).toBeUndefined();
     expect(exchange.written).toBe(size);
@@ -93,7 +91,7 @@ describe('a body over the limit', () => {
 
   it('lets a raw client send all of a 10 MB chunked body, then answers 413', async () => {
     const size = 10 * MB;
-    const head = `POST /modules/func_cut/users HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
+    const head = `POST /modules/func_cut/users HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`;
     const exchange = await rawPost(head, size, true);
     expect(exchange.error).toBeUndefined();
     expect(exchange.written).toBe(size);
@@ -101,7 +99,7 @@ describe('a body over the limit', () => {
   });
 
   it('reads no more than its bound of a body that never ends, then closes', async () => {
-    const head = `POST /modules/func_cut/users HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${1024 * MB}\r\n\r\n`;
+    const head = `POST /modules/func_cut/users HTTP/1.1\r\nHost: 127.0.0.1:${s.port}\r\nContent-Type: application/json\r\nContent-Length: ${1024 * MB}\r\n\r\n`;
     const exchange = await rawPost(head, 1024 * MB);
     expect(statusOf(exchange.answer)).toBe(413);
     expect(exchange.written).toBeLessThan(DRAIN_LIMIT_BYTES + 16 * MB);

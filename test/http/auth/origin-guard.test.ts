@@ -17,7 +17,7 @@ describe('without tokens', () => {
   let port: string;
   beforeAll(async () => {
     s = await startService({ listen: true });
-    port = new URL(s.url).port;
+    port = String(s.port);
   });
   afterAll(async () => s?.stop());
 

@@ -121,7 +121,7 @@ export function installOriginGuard(app: FastifyInstance, options: OriginGuardOpt
     if (type !== JSON_TYPE && !consumes.includes(type)) {
       throw new HttpProblem(
         'invalid_request',
-        `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]} takes no body or a JSON one (Content-Type: application/json), not ${type || 'an empty type'}`,
+        `${request.method} ${request.url.split('?')[0]} takes no body or a JSON one (Content-Type: application/json), not ${type || 'an empty type'}`,
         {},
         415,
       );

@@ -1,7 +1,8 @@
 /**
  * `GET /events`: the event stream over a websocket (SPEC 10). Query: `events=` and `module=`
- * filters, `since=` to resume, `token=` for clients that cannot send headers. Messages are the
- * loader's events plus the stream's `live`, `gap`, `heartbeat` and final `cut_off` (see
+ * filters, `since=` (and `boot=`) to resume, `token=` for clients that cannot send headers.
+ * Messages are the loader's events plus the stream's `hello`, `live`, `gap`, `heartbeat` and
+ * final `cut_off` (see
  * docs/events.md and /asyncapi.json). A plain GET without the upgrade is 426.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -28,10 +29,11 @@ export const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { co
       throw new HttpProblem('invalid_request', 'GET /events is a websocket: send the upgrade headers', {}, 426);
     },
     wsHandler: (socket, request) => {
-      const { events, module, since } = request.query;
+      const { events, module, since, boot } = request.query;
       const subscription = context.hub.subscribe(websocketSink(socket, closeGraceMs), {
         filter: compileFilter({ events, module }),
         since,
+        boot,
       });
       socket.on('close', () => subscription.close());
       socket.on('message', () => {

@@ -22,6 +22,7 @@ export const healthRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { c
       const ready = readiness(context.startup, context.loader);
       return {
         status: ready.ready ? ('ok' as const) : ready.code === 'starting' ? ('starting' as const) : ('not_ready' as const),
+        boot_id: context.bootId,
         uptime_s: uptime(),
         modules_running: context.loader.list({ state: 'running' }).length,
         next_seq: context.loader.nextSeq,

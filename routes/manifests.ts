@@ -7,6 +7,7 @@ import { EmptyBody, ModuleNameParams } from '../src/http/schemas/common.js';
 import {
   ManifestCheckBody,
   ManifestCheckResult,
+  MANIFEST_CHECK_LIMIT,
   ManifestListSchema,
   ManifestSchema,
   RescanResultSchema,
@@ -59,6 +60,7 @@ export const manifestRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
 
   app.post('/manifests/check', {
     config: { role: 'read' },
+    bodyLimit: MANIFEST_CHECK_LIMIT,
     schema: {
       tags: ['manifests'],
       summary: 'Lint a manifest sent as text/plain; 422 manifest_invalid lists every problem',

@@ -28,10 +28,11 @@ first refusal, as Asterisk's do. Exit status: 0 done, 1 refused by the service, 
 3 service unreachable.
 `;
 
-const EVENTS_HELP = `Usage: modloader events [--events a,b] [--module GLOB] [--since SEQ] [--json] [--url URL] [--token TOKEN]
+const EVENTS_HELP = `Usage: modloader events [--events a,b] [--module GLOB] [--since SEQ [--boot ID]] [--json] [--url URL] [--token TOKEN]
 
 Prints the service's event stream, one event per line (--json: the messages as they come),
-until the service closes it or the command is interrupted.
+until the service closes it or the command is interrupted. The first line (hello) says the
+service's boot id; resume with --since SEQ --boot ID, and a restart in between is said (gap).
 `;
 
 interface Parsed {
@@ -102,6 +103,7 @@ export async function runEvents(argv: string[], io: CliIO): Promise<number> {
       events: { type: 'string' },
       module: { type: 'string' },
       since: { type: 'string' },
+      boot: { type: 'string' },
       json: { type: 'boolean' },
     });
     if (values.help) {
@@ -110,8 +112,9 @@ export async function runEvents(argv: string[], io: CliIO): Promise<number> {
     }
     if (positionals.length > 0) throw new UsageError(`unexpected '${positionals[0]}'`);
     if (values.since !== undefined && !/^\d+$/.test(String(values.since))) throw new UsageError('--since takes an event seq');
+    if (values.boot !== undefined && values.since === undefined) throw new UsageError('--boot goes with --since');
     const query = new URLSearchParams();
-    for (const key of ['events', 'module', 'since'] as const) if (values[key] !== undefined) query.set(key, String(values[key]));
+    for (const key of ['events', 'module', 'since', 'boot'] as const) if (values[key] !== undefined) query.set(key, String(values[key]));
     return streamEvents(target, query, values.json === true, io);
   });
 }
@@ -122,6 +125,7 @@ function streamEvents(target: RemoteTarget, query: URLSearchParams, json: boolea
   return new Promise((resolve, reject) => {
     let opened = false;
     let cutOff = false;
+    let resume = '';
     const stop = (): void => {
       socket.close(1000);
     };
@@ -153,14 +157,18 @@ function streamEvents(target: RemoteTarget, query: URLSearchParams, json: boolea
       } catch {
         return;
       }
-      if (message.event === 'cut_off' && message.reason === 'slow_subscriber') cutOff = true;
+      if (message.event === 'hello') resume = ` --boot ${String(message.boot_id)}`;
+      if (message.event === 'cut_off' && message.reason === 'slow_subscriber') {
+        cutOff = true;
+        resume = ` --since ${String(message.last_seq ?? 0)}${resume}`;
+      }
       if (message.event === 'heartbeat' && !json) return;
       io.out(json ? text : formatEvent(message));
     });
     socket.on('close', (code) => {
       process.off('SIGINT', stop);
       if (!opened) return;
-      if (cutOff) io.err('modloader: the service cut this stream off (too slow); resume with --since');
+      if (cutOff) io.err(`modloader: the service cut this stream off (too slow); resume with${resume}`);
       resolve(cutOff || (code !== 1000 && code !== 1001 && code !== 1005) ? EXIT.refused : EXIT.ok);
     });
   });

@@ -14,7 +14,8 @@ import { readServeSettings, SettingsError } from '../http/settings.js';
 import type { CliIO } from './io.js';
 import { notifyReady } from './systemd-notify.js';
 
-export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL] [--url-file FILE]
+export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL]
+                       [--url-file FILE] [--allow-origin ORIGIN]...
 
   --modules DIR      module directory (MODLOADER_MODULES; default: the checkout's modules/)
   --config DIR       config directory with modules.conf, extensions.conf, extconfig.conf,
@@ -25,6 +26,10 @@ export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR]
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (MODLOADER_LOG_LEVEL; default info)
   --url-file FILE    once listening, write the local URL of the service into FILE, removed at
                      exit (MODLOADER_URL_FILE): for health checks that cannot know the port
+  --allow-origin ORIGIN
+                     a web origin (https://console.example.com) whose pages may load, unload
+                     and stream, besides the service's own; repeatable (MODLOADER_ALLOW_ORIGINS,
+                     comma-separated; default none)
 
 Also MODLOADER_HISTORY (events kept for since=, default 10000) and MODLOADER_LOAD_TIMEOUT_MS
 (default 10000). Logs are JSON lines on stdout, pretty on a terminal. The service listens
@@ -50,7 +55,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const logger = createLogger({ level: settings.log_level });
   let service: Service;
   try {
-    service = await composeService({ settings, logger, processMetrics: true });
+    service = await composeService({ settings, logger, processMetrics: true, allowOrigins: settings.allow_origins });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Expected refusals are said plainly; anything else is logged with its stack.

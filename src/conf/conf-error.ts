@@ -14,6 +14,8 @@ export const CONF_ERROR_CODES = {
   directive_refused: '#include, #tryinclude and #exec are not supported: no config file reaches outside itself',
   unknown_template: 'A section inherits from a template that is not defined above it',
   unterminated_comment: 'A ;-- block comment is never closed with --;',
+  template_too_deep: 'Templates inherit from templates more than 32 levels deep',
+  template_too_large: 'Sections copy more than 250,000 entries from templates in the file',
   // meaning (policy.ts, tokens.ts)
   unknown_section: 'The section is not one this file may contain',
   unknown_key: 'The key is not one this section may contain',
@@ -26,6 +28,7 @@ export const CONF_ERROR_CODES = {
   invalid_application: 'The dialplan step does not name an application',
   missing_secret: 'A client section of tokens.conf has no secret=',
   invalid_secret: 'The secret is not usable as a bearer token (letters, digits and -._~+/= only)',
+  short_secret: 'The secret is shorter than 16 characters',
   missing_role: 'A client section of tokens.conf has no role=',
   unknown_role: 'The role is not read, operate or admin',
   repeated_key: 'A key that may appear once appears again',
@@ -35,6 +38,7 @@ export const CONF_ERROR_CODES = {
   invalid_file_name: 'Only bare file names ending in .conf may be read from the config directory',
   unreadable: 'The file exists but cannot be read',
   too_large: 'The file is larger than the config readers accept',
+  outside_config_dir: 'The file is a symlink to a file outside the config directory',
   config_dir_missing: 'The config directory does not exist',
 } as const;
 

@@ -8,6 +8,7 @@
 import type { DialplanEntry, Policy } from '../core/policy.js';
 import type { ConfigFile } from '../core/types.js';
 import { ConfError } from './conf-error.js';
+import { excerpt } from './excerpt.js';
 
 type Entry = ConfigFile['sections'][number]['entries'][number];
 
@@ -72,16 +73,16 @@ class ContextReader {
     let rest: string;
     if (key === 'exten') {
       [exten, rest] = splitExtension(entry.value);
-      if (exten === '') throw this.error('invalid_value', entry, `exten => ${entry.value}: no extension before the first comma`);
+      if (exten === '') throw this.error('invalid_value', entry, 'exten => has no extension before the first comma');
       this.lastExten = exten;
     } else if (key === 'same') {
-      if (this.lastExten === null) throw this.error('same_without_exten', entry, `same => ${entry.value}: no exten => line before it in [${this.context}]`);
+      if (this.lastExten === null) throw this.error('same_without_exten', entry, `same => has no exten => line before it in [${this.context}]`);
       exten = this.lastExten;
       rest = entry.value;
     } else if (OTHER_CONTEXT_KEYS.has(key)) {
       return null;
     } else {
-      throw this.error('unknown_key', entry, `'${entry.key}' is not a dialplan key (exten, same, include, ignorepat, switch)`);
+      throw this.error('unknown_key', entry, `${excerpt(entry.key)} is not a dialplan key (exten, same, include, ignorepat, switch)`);
     }
 
     const comma = rest.indexOf(',');
@@ -95,7 +96,7 @@ class ContextReader {
     const app = (paren < 0 ? appText : appText.slice(0, paren)).trim();
     if (app.includes('${') || app.includes('$[')) return { exten, priority, app, dynamic: true };
     if (!APPLICATION_NAME.test(app)) {
-      throw this.error('invalid_application', entry, app === '' ? `${exten},${priorityText}: no application` : `'${app}' is not an application name`);
+      throw this.error('invalid_application', entry, app === '' ? `${excerpt(exten)},${excerpt(priorityText)}: no application` : `${excerpt(app)} is not an application name`);
     }
     return { exten, priority, app, dynamic: false };
   }
@@ -103,20 +104,20 @@ class ContextReader {
   /** The numeric priority of `text`; null for `hint`. Records a `(label)`. */
   private priority(text: string, exten: string, entry: Entry): number | null {
     const match = /^([^()+]*?)\s*(?:\+\s*(\d+))?\s*(?:\(([^()]*)\))?$/.exec(text);
-    if (!match) throw this.error('invalid_priority', entry, `'${text}' is not a priority (a number, n, s, hint or a label, optionally +N and (label))`);
+    if (!match) throw this.error('invalid_priority', entry, `${excerpt(text)} is not a priority (a number, n, s, hint or a label, optionally +N and (label))`);
     const [, base = '', offset, label] = match;
     if (base === 'hint') return null;
-    if (base === '') throw this.error('invalid_priority', entry, `${exten}: no priority`);
+    if (base === '') throw this.error('invalid_priority', entry, `${excerpt(exten)}: no priority`);
     let priority: number;
     if (base === 'n' || base === 'next' || base === 's' || base === 'same') {
-      if (this.lastPriority === null) throw this.error('invalid_priority', entry, `'${base}' cannot be the first priority of [${this.context}]`);
+      if (this.lastPriority === null) throw this.error('invalid_priority', entry, `${excerpt(base)} cannot be the first priority of [${this.context}]`);
       priority = base.startsWith('n') ? this.lastPriority + 1 : this.lastPriority;
     } else if (/^\d+$/.test(base)) {
       priority = Number(base);
       if (priority < 1) throw this.error('invalid_priority', entry, `priority ${base} is not 1 or more`);
     } else {
       const labelled = this.labels.get(`${exten}\0${base}`);
-      if (labelled === undefined) throw this.error('invalid_priority', entry, `'${base}' is neither a priority nor a label of ${exten} defined above`);
+      if (labelled === undefined) throw this.error('invalid_priority', entry, `${excerpt(base)} is neither a priority nor a label of ${excerpt(exten)} defined above`);
       priority = labelled;
     }
     priority += offset === undefined ? 0 : Number(offset);

@@ -7,6 +7,7 @@ import type { Origin, Policy, PolicyUse } from '../core/policy.js';
 import type { ConfigFile } from '../core/types.js';
 import { REF_NAME_PATTERN, REF_TYPE_PATTERN } from '../manifest/schema.js';
 import { ConfError } from './conf-error.js';
+import { bareExcerpt, excerpt } from './excerpt.js';
 
 type Entry = ConfigFile['sections'][number]['entries'][number];
 
@@ -42,7 +43,7 @@ export function readModulesConf(file: ConfigFile): { policy: ModulesConfPolicy; 
     const kind = section.name.toLowerCase();
     if (kind === 'modules') readModulesSection(file.file, section.entries, policy, errors);
     else if (kind === 'uses') readUsesSection(file.file, section.entries, policy, errors);
-    else errors.push(new ConfError('unknown_section', file.file, section.line, `[${section.name}] is not a modules.conf section (expected [modules] or [uses])`));
+    else errors.push(new ConfError('unknown_section', file.file, section.line, `[${bareExcerpt(section.name)}] is not a modules.conf section (expected [modules] or [uses])`));
   }
   applyNeverload(file.file, policy);
   return { policy, errors };
@@ -55,17 +56,17 @@ function readModulesSection(file: string, entries: Entry[], policy: ModulesConfP
       const value = entry.value.toLowerCase();
       if (TRUE_VALUES.has(value)) policy.autoload = true;
       else if (FALSE_VALUES.has(value)) policy.autoload = false;
-      else errors.push(new ConfError('invalid_value', file, entry.line, `autoload=${entry.value} is not yes or no`));
+      else errors.push(new ConfError('invalid_value', file, entry.line, `autoload=${excerpt(entry.value)} is not yes or no`));
       continue;
     }
     const lists = LIST_KEYS[key];
     if (!lists) {
-      errors.push(new ConfError('unknown_key', file, entry.line, `'${entry.key}' is not a [modules] key (autoload, require, preload, preload-require, load, noload, neverload)`));
+      errors.push(new ConfError('unknown_key', file, entry.line, `${excerpt(entry.key)} is not a [modules] key (autoload, require, preload, preload-require, load, noload, neverload)`));
       continue;
     }
     const name = parseModuleName(entry.value);
     if (name === undefined) {
-      errors.push(new ConfError('invalid_module_name', file, entry.line, `${entry.key}=${entry.value}: '${entry.value}' is not a module name`));
+      errors.push(new ConfError('invalid_module_name', file, entry.line, `${entry.key}=: ${excerpt(entry.value)} is not a module name`));
       continue;
     }
     for (const list of lists) policy[list].push({ name, file, line: entry.line });
@@ -79,19 +80,19 @@ function readUsesSection(file: string, entries: Entry[], policy: ModulesConfPoli
     if (entry.key.toLowerCase() === 'type') {
       const value = entry.value.toLowerCase();
       type = REF_TYPE_PATTERN.test(value) ? value : null;
-      if (type === null) errors.push(new ConfError('invalid_type', file, entry.line, `type=${entry.value} is not a type; the lines up to the next type= are skipped`));
+      if (type === null) errors.push(new ConfError('invalid_type', file, entry.line, `type=${excerpt(entry.value)} is not a type; the lines up to the next type= are skipped`));
       continue;
     }
     if (type === null) continue;
     const module = parseModuleName(entry.key);
     if (module === undefined) {
-      errors.push(new ConfError('invalid_module_name', file, entry.line, `'${entry.key}' (the dependent) is not a module name`));
+      errors.push(new ConfError('invalid_module_name', file, entry.line, `${excerpt(entry.key)} (the dependent) is not a module name`));
       continue;
     }
     const name = type === 'module' ? parseModuleName(entry.value) : REF_NAME_PATTERN.test(entry.value) ? entry.value : undefined;
     if (name === undefined) {
       const code = type === 'module' ? 'invalid_module_name' : 'invalid_name';
-      errors.push(new ConfError(code, file, entry.line, `${entry.key}=${entry.value}: '${entry.value}' is not a valid ${type} name`));
+      errors.push(new ConfError(code, file, entry.line, `${entry.key}=: ${excerpt(entry.value)} is not a valid ${type} name`));
       continue;
     }
     const use: PolicyUse = { module, type, name, file, line: entry.line };

@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConfigFile } from '../core/types.js';
 import { ConfError } from './conf-error.js';
+import { resolvesInside } from './inside-dir.js';
 import { parseConf } from './parse.js';
 
 /** What a config file name must look like: no separators, no NUL, no path of any kind. */
@@ -23,7 +24,8 @@ export function isConfFileName(file: string): boolean {
 /**
  * Reads and parses `dir/file`; null when the file does not exist. Throws {@link ConfError}:
  * `invalid_file_name` when `file` is not a bare `*.conf` name (checked before touching the
- * disk), `unreadable`/`too_large` when the file cannot be used, and any syntax error of
+ * disk), `unreadable`/`too_large` when the file cannot be used, `outside_config_dir` when it
+ * is a symlink leading out of `dir`, and any syntax error of
  * {@link parseConf} (naming the file and line).
  */
 export async function readConfFile(dir: string, file: string): Promise<ConfigFile | null> {
@@ -36,6 +38,9 @@ export async function readConfFile(dir: string, file: string): Promise<ConfigFil
     const info = await stat(path);
     if (!info.isFile()) throw new ConfError('unreadable', file, 0, 'not a regular file');
     if (info.size > MAX_CONF_BYTES) throw new ConfError('too_large', file, 0, `${info.size} bytes is more than the ${MAX_CONF_BYTES} accepted`);
+    if (!(await resolvesInside(dir, path))) {
+      throw new ConfError('outside_config_dir', file, 0, 'is a symlink to a file outside the config directory: refused');
+    }
     text = await readFile(path, 'utf8');
   } catch (err) {
     if (err instanceof ConfError) throw err;

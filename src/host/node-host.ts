@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { isModuleName } from '../core/names.js';
 import type { LoaderHost } from '../core/types.js';
+import { leadsOutsideSync } from '../conf/inside-dir.js';
 import { readConfFile } from '../conf/read-conf-file.js';
 import { fileChecksum, findBinary } from './binary.js';
 import { HostError } from './host-error.js';
@@ -20,7 +21,8 @@ export interface NodeHostOptions {
 
 /**
  * A host over real directories. `checksum` and `importLib` throw {@link HostError}
- * (`invalid_name`, `no_binary`, `import_failed`, `invalid_exports`); `readConfig` throws
+ * (`invalid_name`, `no_binary`, `outside_module_dir`, `import_failed`, `invalid_exports`);
+ * `readConfig` throws
  * `ConfError` (`invalid_file_name` for anything but a bare `*.conf` name, or a syntax error
  * naming file and line) and resolves null when the file is absent.
  */
@@ -31,6 +33,9 @@ export function createNodeHost(options: NodeHostOptions): LoaderHost {
     if (!isModuleName(name)) throw new HostError('invalid_name', name, `${JSON.stringify(name)} is not a module name`);
     const path = await findBinary(modulesDir, name);
     if (path === null) throw new HostError('no_binary', name, `module ${name}: no ${name}.js, ${name}.mjs or ${name}.cjs in ${modulesDir}`);
+    if (leadsOutsideSync(modulesDir, path)) {
+      throw new HostError('outside_module_dir', name, `module ${name}: its binary is a symlink to a file outside the module directory: refused`);
+    }
     return path;
   }
 

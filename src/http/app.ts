@@ -9,12 +9,18 @@
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { registerRoutes } from '../../routes/index.js';
+import { FailureThrottle, type FailureThrottleOptions } from './auth/failure-throttle.js';
 import { installGuard } from './auth/guard.js';
+import { installOriginGuard } from './auth/origin-guard.js';
 import type { ServiceContext } from './context.js';
+import { answerClientError } from './client-error.js';
 import { registerDocsUi } from './docs/docs-ui.js';
+import { documentTransportAnswers } from './docs/transport-answers.js';
+import { installBodyDrain } from './drain-body.js';
 import { installRequestMetrics } from './metrics/requests.js';
 import { HttpProblem, sendProblem, toProblem } from './problem.js';
 import { REQUEST_ID_HEADER, requestId } from './request-id.js';
+import { installShutdownGate } from './shutdown-gate.js';
 import { installStartupGate } from './startup-gate.js';
 import { zodSchemaController } from './zod-compilers.js';
 
@@ -32,6 +38,12 @@ export interface AppOptions {
   beforeClose?: (() => Promise<void>) | undefined;
   /** Collect the routes into the OpenAPI document (`app.swagger()`); for generating it only. */
   openapi?: boolean | undefined;
+  /** Origins allowed to act besides the service's own (`--allow-origin`, SPEC 11). */
+  allowOrigins?: readonly string[] | undefined;
+  /** The address listened on: a `Host` accepted without tokens besides loopback names. */
+  listenHost?: string | undefined;
+  /** How repeated 401s from one address are slowed (default DEFAULT_FAILURE_THROTTLE). */
+  failureThrottle?: FailureThrottleOptions | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -45,11 +57,14 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Long enough that an overlong module name is answered 400 by validation, not 404.
     routerOptions: { maxParamLength: 2048 },
-    return503OnClosing: true,
+    // shutdown-gate.ts answers 503 as problem+json instead.
+    return503OnClosing: false,
+    clientErrorHandler: answerClientError,
     frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
     schemaController: zodSchemaController,
   });
 
+  installShutdownGate(app);
   // Before the websocket plugin's preClose (which closes every socket), so streams see it.
   const { beforeClose } = options;
   if (beforeClose) app.addHook('preClose', async () => beforeClose());
@@ -61,9 +76,12 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
-  installGuard(app, context.tokens);
+  installOriginGuard(app, { tokens: context.tokens, listenHost: options.listenHost, allowOrigins: options.allowOrigins });
+  installGuard(app, context.tokens, new FailureThrottle(options.failureThrottle));
   installStartupGate(app, () => context.startup);
   installRequestMetrics(app, () => context.metrics);
+  installBodyDrain(app);
+  documentTransportAnswers(app);
 
   app.setErrorHandler((err, request, reply) => {
     const problem = toProblem(err, request);

@@ -43,6 +43,8 @@ export interface ServiceContext {
   startedAt: number;
   /** How far startup got; the service answers while it runs. */
   startup: StartupProgress;
+  /** This start of the service (SPEC 10): in user ids, /health and the stream's hello. */
+  bootId: string;
 }
 
 

@@ -1,7 +1,8 @@
 /**
  * The service's pino logger: JSON lines, or pino-pretty when stdout is a terminal (loaded only
- * then). Request lines carry the request id (`req_id`, added by fastify); a `token=` or ARI's
- * `api_key=` in a logged URL is redacted, as is any Authorization header.
+ * then). Request lines carry the request id (`req_id`, added by fastify); a `token` query
+ * parameter (or ARI's `api_key`) in a logged URL is redacted however it is spelled, as is any
+ * Authorization header.
  */
 import { createRequire } from 'node:module';
 import { pino, stdSerializers, type Logger } from 'pino';
@@ -15,9 +16,36 @@ export interface LoggerSettings {
   destination?: NodeJS.WritableStream | undefined;
 }
 
-/** A URL with the value of any `token` or `api_key` query parameter replaced. */
+/** Query parameters whose values are secrets (compared after decoding, case-insensitively). */
+const SECRET_PARAMETERS = new Set(['token', 'api_key']);
+
+/** A query key as the query parser reads it (`%74oken` is `token`); undefined when malformed. */
+function decodedKey(key: string): string | undefined {
+  try {
+    return decodeURIComponent(key.replaceAll('+', ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A URL with the value of every secret query parameter replaced by `[redacted]`. Each key is
+ * decoded the way the query parser decodes it, so `?%74oken=<secret>`, which authenticates as
+ * `token`, is redacted too; a key that cannot be decoded is treated as secret.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|api_key)=)[^&#]*/gi, '$1[redacted]');
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const pairs = url
+    .slice(start + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      if (equals < 0) return pair;
+      const key = decodedKey(pair.slice(0, equals));
+      return key === undefined || SECRET_PARAMETERS.has(key.toLowerCase()) ? `${pair.slice(0, equals)}=[redacted]` : pair;
+    });
+  return `${url.slice(0, start + 1)}${pairs.join('&')}`;
 }
 
 export function createLogger(settings: LoggerSettings): Logger {

@@ -16,6 +16,8 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   invalid_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  host_refused: 403,
+  origin_refused: 403,
   unknown_module: 404,
   user_not_found: 404,
   not_found: 404,
@@ -28,18 +30,24 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   load_failed: 409,
   lib_blocked: 409,
   payload_too_large: 413,
+  too_many_failures: 429,
   manifest_invalid: 422,
   internal_error: 500,
   starting: 503,
   not_ready: 503,
+  shutting_down: 503,
 };
 
 const TITLES: Record<ProblemCode, string> = {
   ...ERROR_CODES,
   not_found: 'No such route',
+  host_refused: 'The Host is not a loopback name, and no tokens are configured',
+  origin_refused: 'A request from another origin may not act here',
   internal_error: 'The service failed to answer',
   starting: 'The service is starting',
   not_ready: 'The service is not ready',
+  shutting_down: 'The service is shutting down',
+  too_many_failures: 'Too many failed authentications from this address',
 };
 
 /**

@@ -14,10 +14,15 @@ const SANE = /^[A-Za-z0-9._:-]{1,128}$/;
 const PREFIX = `req-${randomBytes(4).toString('hex')}-`;
 let counter = 0;
 
-/** Fastify's `genReqId`: the caller's id if sane, else the process prefix and a counter. */
+/** A fresh id: the process prefix and a counter. */
+export function newRequestId(): string {
+  counter += 1;
+  return PREFIX + counter.toString(36);
+}
+
+/** Fastify's `genReqId`: the caller's id if sane, else a fresh one. */
 export function requestId(req: IncomingMessage): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
   if (typeof incoming === 'string' && SANE.test(incoming)) return incoming;
-  counter += 1;
-  return PREFIX + counter.toString(36);
+  return newRequestId();
 }

@@ -6,6 +6,7 @@
  * serve` listens in between, so the service answers (health, reads, events) while modules load.
  * Nothing listens here (server.ts does).
  */
+import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -41,6 +42,13 @@ export interface ServiceOptions extends AppOptions {
   heartbeatMs?: number | undefined;
   /** Node process metrics on /metrics (default off). */
   processMetrics?: boolean | undefined;
+  /** This start's boot id (default: fresh, see {@link newBootId}). */
+  bootId?: string | undefined;
+}
+
+/** A boot id: 12 random hex digits (48 bits), new at every start (SPEC 10). */
+export function newBootId(): string {
+  return randomBytes(6).toString('hex');
 }
 
 export interface Service {
@@ -148,7 +156,8 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
   for (const problem of problems) logger.warn({ problem }, `skipped manifest: ${formatProblem(problem)}`);
 
   const host = createNodeHost({ modulesDir: settings.modules, configDir: settings.config, logger });
-  const loader: LoaderApi = new Loader({ host, scan, policy: conf.policy, loadTimeoutMs: settings.load_timeout_ms });
+  const bootId = options.bootId ?? newBootId();
+  const loader: LoaderApi = new Loader({ host, scan, policy: conf.policy, loadTimeoutMs: settings.load_timeout_ms, bootId });
   const startup = new StartupProgress(loader);
   const metrics: Metrics = createMetrics({
     loader: () => loader,
@@ -161,6 +170,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
     maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     nextSeq: () => loader.nextSeq,
+    bootId,
     observer: metrics.hubObserver,
   });
   // While startup, a config reload or the shutdown runs, per-module lines go to debug: each
@@ -178,13 +188,14 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
     hub,
     tokens,
     metrics,
+    bootId,
     startedAt: Date.now(),
     startup,
     async rescan(cause) {
       const found = await scanModuleDir(settings.modules);
       const result = await loader.rescan(found.scan, { cause });
       // Files are named relative to the module directory: clients need not learn server paths.
-      const problems = found.problems.map((p) => ({ ...p, file: relative(settings.modules, p.file) || p.file }));
+      const problems = found.problems.map((p) => ({ ...p, file: relative(settings.modules, p.file) || '.' }));
       return { ...result, problems };
     },
     async reloadConfig(cause) {
@@ -226,6 +237,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
   const app = await buildApp(context, {
     ...options,
     logger,
+    listenHost: settings.host,
     beforeClose: async () => {
       bulk = 'shutdown';
       const started = performance.now();

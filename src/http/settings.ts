@@ -11,6 +11,25 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/**
+ * A web origin, `http(s)://host[:port]` (a trailing `/` is allowed), normalized as browsers
+ * send it in `Origin`: lower-case host, no default port.
+ */
+const WebOrigin = z.string().transform((text, ctx) => {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const bare = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
+  if (!url || !bare || url.pathname !== '/' || url.search !== '' || url.hash !== '' || !/^https?:\/\/[^/?#]+\/?$/i.test(text)) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not an origin (http://host[:port] or https://host[:port])` });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
 export const ServeSettingsSchema = z.strictObject({
   modules: z.string().min(1),
   config: z.string().min(1),
@@ -23,6 +42,8 @@ export const ServeSettingsSchema = z.strictObject({
   load_timeout_ms: z.coerce.number().int().min(1).max(600_000),
   /** A file to write the service's local URL into once it listens ('' for none): for health checks. */
   url_file: z.string(),
+  /** Web origins allowed to act besides the service's own (SPEC 11; auth/origin-guard.ts). */
+  allow_origins: z.array(WebOrigin).max(100),
 });
 
 export type ServeSettings = z.output<typeof ServeSettingsSchema>;
@@ -37,7 +58,12 @@ export const ENVIRONMENT: Record<string, keyof ServeSettings> = {
   MODLOADER_HISTORY: 'history',
   MODLOADER_LOAD_TIMEOUT_MS: 'load_timeout_ms',
   MODLOADER_URL_FILE: 'url_file',
+  MODLOADER_ALLOW_ORIGINS: 'allow_origins',
 };
+
+/** Settings that are lists: comma-separated in a variable, a repeatable flag. */
+const LISTS: ReadonlySet<keyof ServeSettings> = new Set(['allow_origins']);
+const splitList = (text: string): string[] => text.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 /** The directory of the checkout (the nearest package.json named modloader above this file). */
 export function packageRoot(): string {
@@ -58,7 +84,7 @@ export class SettingsError extends Error {}
  * {@link SettingsError} naming the flag or variable that is wrong.
  */
 export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEnv): ServeSettings {
-  let flags: Record<string, string | undefined>;
+  let flags: Record<string, string | string[] | undefined>;
   try {
     flags = parseArgs({
       args: [...argv],
@@ -71,8 +97,9 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
         port: { type: 'string' },
         'log-level': { type: 'string' },
         'url-file': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
       },
-    }).values as Record<string, string | undefined>;
+    }).values as Record<string, string | string[] | undefined>;
   } catch (err) {
     throw new SettingsError((err as Error).message);
   }
@@ -86,19 +113,20 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
     history: '10000',
     load_timeout_ms: '10000',
     url_file: '',
+    allow_origins: [],
   };
   const source: Record<string, string> = {};
   for (const [variable, key] of Object.entries(ENVIRONMENT)) {
     const value = env[variable];
     if (value !== undefined && value !== '') {
-      raw[key] = value;
+      raw[key] = LISTS.has(key) ? splitList(value) : value;
       source[key] = variable;
     }
   }
   for (const [flag, value] of Object.entries(flags)) {
     if (value === undefined) continue;
-    const key = flag.replace('-', '_');
-    raw[key] = value;
+    const key = flag === 'allow-origin' ? 'allow_origins' : flag.replace('-', '_');
+    raw[key] = Array.isArray(value) ? value.flatMap(splitList) : value;
     source[key] = `--${flag}`;
   }
   const parsed = ServeSettingsSchema.safeParse(raw);

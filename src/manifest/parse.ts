@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import { decode } from 'ini';
+import { bareExcerpt, excerpt, nameOrUndefined } from '../conf/excerpt.js';
 import type { Manifest } from '../core/manifest.js';
 import { scanIniLines } from './ini-lines.js';
 import type { ManifestProblem } from './problem.js';
@@ -66,7 +67,7 @@ export function parseManifest(text: string, file: string): ParseResult {
       key: 'name',
       line: lineOf.get('name'),
       code: 'name_mismatch',
-      message: `"${record.name}" differs from the file's base name "${expected}"`,
+      message: `${excerpt(record.name)} differs from the file's base name '${expected}'`,
     });
   }
 
@@ -88,7 +89,7 @@ function readEntries(
   for (const l of lines) {
     if (l.kind === 'section') {
       if (!SECTIONS.has(l.name)) {
-        problem({ section: l.name, line: l.line, code: 'unknown_section', message: `unknown section [${l.name}]` });
+        problem({ section: nameOrUndefined(l.name), line: l.line, code: 'unknown_section', message: `unknown section [${bareExcerpt(l.name)}]` });
       } else if (l.name === 'module') moduleLine ??= l.line;
       continue;
     }
@@ -97,7 +98,7 @@ function readEntries(
       continue;
     }
     if (l.section === null) {
-      problem({ key: l.key, line: l.line, code: 'syntax', message: 'key=value before any [section]' });
+      problem({ key: nameOrUndefined(l.key), line: l.line, code: 'syntax', message: 'key=value before any [section]' });
       continue;
     }
     if (!SECTIONS.has(l.section)) continue; // reported once, at its header
@@ -106,17 +107,17 @@ function readEntries(
     if (!list) groups.set(group, (list = []));
     let keep = l.hasValue;
     if (!l.hasValue) {
-      problem({ section: l.section, key: l.key, line: l.line, code: 'syntax', message: 'expected key=value' });
+      problem({ section: l.section, key: nameOrUndefined(l.key), line: l.line, code: 'syntax', message: 'expected key=value' });
     } else if (l.section === 'module' && !MODULE_KEY_SET.has(l.key)) {
-      problem({ section: l.section, key: l.key, line: l.line, code: 'unknown_key', message: `unknown key "${l.key}"` });
+      problem({ section: l.section, key: nameOrUndefined(l.key), line: l.line, code: 'unknown_key', message: `unknown key ${excerpt(l.key)}` });
       keep = false;
     } else if (l.section !== 'module' && !REF_TYPE_PATTERN.test(l.key)) {
       problem({
         section: l.section,
-        key: l.key,
+        key: nameOrUndefined(l.key),
         line: l.line,
         code: 'invalid_value',
-        message: `type "${l.key}" must be lower case: a letter, then letters, digits or "_"`,
+        message: `type ${excerpt(l.key)} must be lower case: a letter, then letters, digits or "_"`,
       });
       keep = false;
     }
@@ -194,7 +195,7 @@ function findDuplicates(entries: Entry[], problem: (p: Omit<ManifestProblem, 'fi
         key: e.key,
         line: e.line,
         code: 'duplicate_entry',
-        message: `${e.key}=${name} is already listed on line ${seen}`,
+        message: `${excerpt(`${e.key}=${name}`)} is already listed on line ${seen}`,
       });
     }
   }
@@ -213,11 +214,11 @@ function isDuplicate(issue: { code: string; params?: unknown }): boolean {
   );
 }
 
-/** The schema's message, with the offending value quoted when there is one. */
+/** The schema's message, with the offending value shown when it looks like a name (see excerpt). */
 function withValue(message: string, at: string, record: Record<string, unknown>): string {
   const [field, index] = at.split('.');
   const value = index === undefined ? record[field ?? ''] : (record[field ?? ''] as unknown[] | undefined)?.[Number(index)];
-  if (typeof value === 'string') return `"${value}" ${message}`;
-  if (value && typeof value === 'object' && 'name' in value) return `"${String((value as { name: unknown }).name)}": ${message}`;
+  if (typeof value === 'string') return `${excerpt(value)} ${message}`;
+  if (value && typeof value === 'object' && 'name' in value) return `${excerpt(String((value as { name: unknown }).name))}: ${message}`;
   return message;
 }

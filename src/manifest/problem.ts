@@ -41,6 +41,14 @@ export const MANIFEST_PROBLEM_CODES = [
   'duplicate_module',
   /** The manifest could not be written. */
   'write_error',
+  /** The manifest is larger than a scan reads (256 KiB). */
+  'too_large',
+  /** More problems in one file than are listed. */
+  'too_many_problems',
+  /** More manifests in the module directory than a scan reads. */
+  'too_many_manifests',
+  /** A manifest or binary is a symlink leading out of the module directory. */
+  'outside_module_dir',
 ] as const;
 export type ManifestProblemCode = (typeof MANIFEST_PROBLEM_CODES)[number];
 

@@ -133,6 +133,21 @@ describe('modloader events', () => {
     expect(printed).not.toMatch(/chan_sip/);
   });
 
+  it('says the boot id first, and a restart since the --since/--boot it resumes from', async () => {
+    let printed = '';
+    await new Promise<void>((resolve) => {
+      const io = captureIO((text) => {
+        printed += `${text}\n`;
+        if (/ live /.test(text)) resolve();
+      });
+      void main(['events', '--since', '7', '--boot', 'a1b2c3d4e5f6', '--events', 'load', '--url', s.url, '--token', SECRETS.read], io);
+    });
+    const lines = printed.split('\n');
+    expect(lines[0]).toMatch(/^-- \S+ hello boot_id=[0-9a-f]{12} next_seq=\d+$/);
+    expect(lines[1]).toMatch(/^-- \S+ gap from=8 to=null reason=restarted boot_id=a1b2c3d4e5f6$/);
+    expect(lines[2]).toMatch(/^#\d+ \S+ load /);
+  });
+
   it('exits 1 when the service refuses the stream', async () => {
     const io = captureIO();
     expect(await main(['events', '--url', s.url], io)).toBe(1);

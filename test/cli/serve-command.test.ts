@@ -156,6 +156,15 @@ describe('modloader serve refusing to start (in process)', () => {
     expect(err).toMatch(/refusing to listen on 0\.0\.0\.0 without tokens/);
   });
 
+  it('exits 1 naming tokens.conf and the section of a secret shorter than 16 characters, never the secret', async () => {
+    const d = await sampleDirs({ config: { 'tokens.conf': '[grafana]\nsecret=Zk9v0J6c1W8y\nrole=read\n' } });
+    dirs.push(d);
+    const { code, err } = await serveInProcess(['--modules', d.modules, '--config', d.config, '--port', '0']);
+    expect(code).toBe(1);
+    expect(err).toMatch(/tokens\.conf:2: .*\[grafana\].*16/);
+    expect(err).not.toContain('Zk9v0J6c1W8y');
+  });
+
   it('exits 2 naming a wrong flag', async () => {
     const { code, err } = await serveInProcess(['--port', 'http']);
     expect(code).toBe(2);

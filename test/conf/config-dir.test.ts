@@ -29,13 +29,13 @@ describe('readConfigDir', () => {
     await writeFile(join(dir, 'modules.conf'), '[modules]\nrequire=chan_sip\n');
     await writeFile(join(dir, 'extensions.conf'), '[test]\nexten => s,1,Gosub(mymacro,s,1(test))\n');
     await writeFile(join(dir, 'extconfig.conf'), '[settings]\nextensions.conf => sqlite3,asterisk,ast_config\n');
-    await writeFile(join(dir, 'tokens.conf'), '[ops]\nsecret=ops-0123456789\nrole=operate\n');
+    await writeFile(join(dir, 'tokens.conf'), '[ops]\nsecret=ops-0123456789abcdef\nrole=operate\n');
     const read = await readConfigDir(dir);
     expect(read.errors).toEqual([]);
     expect(read.policy.require.map((entry) => entry.name)).toEqual(['chan_sip']);
     expect(read.policy.dialplan.map((step) => step.app)).toEqual(['Gosub']);
     expect(read.policy.extconfig.map((entry) => entry.driver)).toEqual(['sqlite3']);
-    expect(read.tokens).toEqual([{ name: 'ops', secret: 'ops-0123456789', role: 'operate' }]);
+    expect(read.tokens).toEqual([{ name: 'ops', secret: 'ops-0123456789abcdef', role: 'operate' }]);
     expect(Object.values(read.files).every((file) => file !== null)).toBe(true);
   });
 

@@ -1,17 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfError, parseConf } from '../../src/conf/parse.js';
+import { confError } from './support/conf-error.js';
 
-/** The ConfError `fn` throws (fails the test when it throws anything else or nothing). */
-function confError(fn: () => unknown): ConfError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfError);
-    return err as ConfError;
-  }
-  throw new Error('expected a ConfError');
-}
 
 describe('parseConf', () => {
   it('reads sections and entries in order, with their lines', () => {

@@ -18,19 +18,20 @@ describe('parseTokens', () => {
   });
 
   it('gives clients the keys of a template, as manager.conf users can', () => {
-    const { tokens: read, errors } = tokens('[viewer](!)\nrole=read\n[grafana](viewer)\nsecret=g-0123456789\n');
+    const { tokens: read, errors } = tokens('[viewer](!)\nrole=read\n[grafana](viewer)\nsecret=grafana-0123456789\n');
     expect(errors).toEqual([]);
-    expect(read).toEqual([{ name: 'grafana', secret: 'g-0123456789', role: 'read' }]);
+    expect(read).toEqual([{ name: 'grafana', secret: 'grafana-0123456789', role: 'read' }]);
   });
 
   describe('leaves out a client that is wrong, naming tokens.conf and the line', () => {
     it.each([
       ['no secret (at the section line)', '[a]\nrole=read\n', 'missing_secret', 1],
-      ['no role (at the section line)', '[a]\nsecret=abcdef0123\n', 'missing_role', 1],
-      ['an unknown role', '[a]\nsecret=abcdef0123\nrole=root\n', 'unknown_role', 3],
+      ['no role (at the section line)', '[a]\nsecret=abcdef0123456789\n', 'missing_role', 1],
+      ['an unknown role', '[a]\nsecret=abcdef0123456789\nrole=root\n', 'unknown_role', 3],
       ['a secret that cannot be a bearer token', '[a]\nsecret=has space\nrole=read\n', 'invalid_secret', 2],
-      ['a repeated key', '[a]\nsecret=abcdef0123\nrole=read\nrole=admin\n', 'repeated_key', 4],
-      ['an unknown key', '[a]\nsecret=abcdef0123\nrole=read\npermit=0.0.0.0\n', 'unknown_key', 4],
+      ['a repeated key', '[a]\nsecret=abcdef0123456789\nrole=read\nrole=admin\n', 'repeated_key', 4],
+      ['an unknown key', '[a]\nsecret=abcdef0123456789\nrole=read\npermit=0.0.0.0\n', 'unknown_key', 4],
+      ['a secret shorter than 16 characters', '[a]\nsecret=abcdef0123456\nrole=read\n', 'short_secret', 2],
     ])('%s', (_what, text, code, line) => {
       const result = tokens(text);
       expect(result.tokens).toEqual([]);

@@ -3,6 +3,7 @@
  * from each route's declared role), so a new route cannot be missed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FAILURE_THROTTLE } from '../../src/http/auth/failure-throttle.js';
 import { ROLES, type Role } from '../../src/http/auth/roles.js';
 import { generateDocuments } from '../../src/http/docs/documents.js';
 import { call } from './support/call.js';
@@ -12,7 +13,8 @@ import { openStream, refusedUpgrade } from './support/ws-client.js';
 
 let s: TestService;
 beforeAll(async () => {
-  s = await startService({ config: { 'tokens.conf': TOKENS_CONF }, listen: true });
+  // Hundreds of wrong tokens from one address: not slowed here (failure-throttle.test.ts is).
+  s = await startService({ config: { 'tokens.conf': TOKENS_CONF }, listen: true, failureThrottle: { ...DEFAULT_FAILURE_THROTTLE, freeFailures: Infinity } });
 });
 afterAll(async () => s?.stop());
 

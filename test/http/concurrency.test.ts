@@ -22,10 +22,12 @@ let replay: Service;
 let stream: StreamClient;
 
 beforeAll(async () => {
-  s = await startService({ listen: true, maxBufferedBytes: 256 * 1024 * 1024 });
+  // One boot id for both, so their user ids can be compared.
+  s = await startService({ listen: true, maxBufferedBytes: 256 * 1024 * 1024, bootId: 'replayed' });
   stream = await openStream(s.url);
   replay = await createService({
     heartbeatMs: 0,
+    bootId: 'replayed',
     settings: { modules: s.dirs.modules, config: s.dirs.config, host: '127.0.0.1', history: 10, load_timeout_ms: 5_000 },
   });
 });

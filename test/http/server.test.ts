@@ -25,6 +25,46 @@ describe('closing the service', () => {
   });
 });
 
+describe('while shutting down', () => {
+  /** A module whose unload() waits until the test lets it go, so the shutdown can be watched. */
+  const SLOW_UNLOAD = `/*** MODULEINFO
+	<support_level>extended</support_level>
+	<description>Unloads when the test says so</description>
+ ***/
+export function load() {}
+export function unload() {
+  return new Promise((resolve) => {
+    globalThis.slowUnloadStarted?.();
+    globalThis.releaseSlowUnload = resolve;
+  });
+}
+`;
+
+  it('answers new requests 503 problem+json with Retry-After while the modules unload, then stops', async () => {
+    const s = await startService({ listen: true, modules: { 'mod_slow.js': SLOW_UNLOAD } });
+    const scope = globalThis as { slowUnloadStarted?: () => void; releaseSlowUnload?: () => void };
+    const started = new Promise<void>((resolve) => (scope.slowUnloadStarted = resolve));
+    expect((await fetch(`${s.url}/modules/mod_slow/load`, { method: 'POST' })).status).toBe(200);
+    const stopping = s.stop();
+    await started;
+    try {
+      for (const [method, path] of [['GET', '/health'], ['GET', '/modules'], ['POST', '/modules/func_cut/load']] as const) {
+        const answer = await fetch(`${s.url}${path}`, { method });
+        expect(answer.status, `${method} ${path}`).toBe(503);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(await answer.json()).toMatchObject({ code: 'shutting_down', status: 503 });
+      }
+    } finally {
+      scope.releaseSlowUnload?.();
+      await stopping;
+      delete scope.slowUnloadStarted;
+      delete scope.releaseSlowUnload;
+    }
+    await expect(fetch(`${s.url}/health`)).rejects.toThrow();
+  });
+});
+
 describe('listening', () => {
   it('refuses an address other than loopback when no tokens are configured', async () => {
     const s = await startService();

@@ -30,4 +30,24 @@ describe('readServeSettings', () => {
     expect(() => readServeSettings(['--colour'], {})).toThrow(SettingsError);
     expect(() => readServeSettings(['now'], {})).toThrow(SettingsError);
   });
+
+  it('takes allowed origins from --allow-origin (repeatable) or MODLOADER_ALLOW_ORIGINS, normalized', () => {
+    expect(readServeSettings([], {}).allow_origins).toEqual([]);
+    expect(readServeSettings(['--allow-origin', 'https://Console.Example.com', '--allow-origin', 'http://10.0.0.5:8080'], {}).allow_origins).toEqual([
+      'https://console.example.com',
+      'http://10.0.0.5:8080',
+    ]);
+    expect(readServeSettings([], { MODLOADER_ALLOW_ORIGINS: 'https://a.example, https://b.example:443' }).allow_origins).toEqual([
+      'https://a.example',
+      'https://b.example',
+    ]);
+  });
+
+  it('refuses an allowed origin that is not scheme://host[:port], naming the flag or variable', () => {
+    for (const origin of ['console.example.com', 'https://a.example/console', 'ftp://a.example', '*', 'null', 'https://user@a.example']) {
+      expect(() => readServeSettings(['--allow-origin', origin], {}), origin).toThrow(/--allow-origin/);
+    }
+    expect(() => readServeSettings([], { MODLOADER_ALLOW_ORIGINS: 'https://a.example/' })).not.toThrow();
+    expect(() => readServeSettings([], { MODLOADER_ALLOW_ORIGINS: 'https://a.example?x' })).toThrow(/MODLOADER_ALLOW_ORIGINS/);
+  });
 });

@@ -9,9 +9,12 @@
  *   websocket, since browsers cannot set its headers) names a client of tokens.conf; none or
  *   an unknown one is 401 `unauthorized`, a role too low is 403 `forbidden`.
  * - A route may raise its role from the validated body (`adminWhen`: a firm unload is admin).
+ * - An address that keeps failing authentication must wait (429 `too_many_failures` with
+ *   `Retry-After`) before its tokens are looked at again (failure-throttle.ts).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../problem.js';
+import { FailureThrottle } from './failure-throttle.js';
 import { ProblemSchema } from '../schemas/problem.js';
 import { type Role, roleIncludes } from './roles.js';
 import type { Client, TokenStore } from './token-store.js';
@@ -75,14 +78,14 @@ interface DocumentedSchema {
   response?: Record<number, unknown>;
 }
 
-/** Writes the route's role into its OpenAPI operation, with the 401 and 403 answers. */
+/** Writes the route's role into its OpenAPI operation, with the 401, 403 and 429 answers. */
 function document(schema: DocumentedSchema, role: Role): void {
   schema.security = [{ bearer: [role] }];
-  if (schema.response) schema.response = { ...schema.response, 401: ProblemSchema, 403: ProblemSchema };
+  if (schema.response) schema.response = { ...schema.response, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 }
 
 /** Installs the checks on `app` (before any route is added). */
-export function installGuard(app: FastifyInstance, tokens: TokenStore): void {
+export function installGuard(app: FastifyInstance, tokens: TokenStore, throttle = new FailureThrottle()): void {
   app.decorateRequest('client', null);
 
   app.addHook('onRoute', (route) => {
@@ -95,10 +98,22 @@ export function installGuard(app: FastifyInstance, tokens: TokenStore): void {
     if (config.role !== 'public' && route.schema) document(route.schema as DocumentedSchema, config.role);
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const role = request.routeOptions.config.role;
     if (role === undefined || role === 'public') return;
-    const client = authenticate(request, tokens);
+    const wait = tokens.enabled ? throttle.waitMs(request.ip) : 0;
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      reply.header('retry-after', String(seconds));
+      throw new HttpProblem('too_many_failures', `too many requests with a wrong token from this address; try again in ${seconds} s`);
+    }
+    let client: Client;
+    try {
+      client = authenticate(request, tokens);
+    } catch (err) {
+      throttle.failed(request.ip);
+      throw err;
+    }
     authorize(client, role);
     request.client = client;
   });

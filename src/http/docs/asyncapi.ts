@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { EVENT_NAMES } from '../../core/types.js';
 import { CLOSE_GOING_AWAY, CLOSE_SLOW_SUBSCRIBER } from '../events/hub.js';
-import { EVENT_SCHEMAS, EventStreamQuery, CutOffSchema, GapSchema, HeartbeatSchema, LiveSchema } from '../schemas/events.js';
+import { EVENT_SCHEMAS, EventStreamQuery, CutOffSchema, GapSchema, HeartbeatSchema, HelloSchema, LiveSchema } from '../schemas/events.js';
 import { apiRegistry } from '../schemas/registry.js';
 import { API_VERSION } from './openapi-options.js';
 
@@ -42,7 +42,7 @@ export function buildAsyncApi(): Json {
 
   const messages: Array<{ key: string; id: string; summary: string }> = [
     ...EVENT_NAMES.map((name) => ({ key: name, id: idOf(EVENT_SCHEMAS[name]), summary: apiRegistry.get(EVENT_SCHEMAS[name])?.description ?? name })),
-    ...[LiveSchema, GapSchema, HeartbeatSchema, CutOffSchema].map((schema) => {
+    ...[HelloSchema, LiveSchema, GapSchema, HeartbeatSchema, CutOffSchema].map((schema) => {
       const id = idOf(schema);
       return { key: id.replace(/^Stream_/, ''), id, summary: apiRegistry.get(schema)?.description ?? id };
     }),
@@ -80,8 +80,9 @@ export function buildAsyncApi(): Json {
       description:
         'Every loader event as one JSON object per websocket message: `seq` (strictly increasing, no gaps), `time`, ' +
         '`event`, `module`, `op` (the operation, as returned by the REST call that started it), `cause` (the request id, ' +
-        'or the module whose unload cascaded) and the fields of the event. Control messages without `seq`: `live` ' +
-        '(after a replay), `gap` (events asked for with `since=` that are no longer held), `heartbeat`, and `cut_off`, ' +
+        'or the module whose unload cascaded) and the fields of the event. Control messages without `seq`: `hello` ' +
+        '(always first: the boot id and the next seq), `live` (after a replay), `gap` (events asked for with `since=` ' +
+        'that cannot be sent: no longer held, or of an earlier boot), `heartbeat`, and `cut_off`, ' +
         `the last message before the server closes the stream (close code ${CLOSE_SLOW_SUBSCRIBER} for a subscriber too slow ` +
         `to keep up, ${CLOSE_GOING_AWAY} at shutdown). The stream needs a token with the read role when tokens are configured: ` +
         '`Authorization: Bearer <secret>`, or `?token=<secret>` for browsers.',

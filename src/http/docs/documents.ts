@@ -32,6 +32,7 @@ function documentsOnlyContext(): ServiceContext {
     manifestText: refuse,
     startedAt: 0,
     startup: inert,
+    bootId: 'documents',
   };
 }
 

@@ -38,6 +38,7 @@ function errorDescription(status: string): string {
   const codes = Object.entries(STATUS_BY_CODE)
     .filter(([, s]) => String(s) === status)
     .map(([code]) => `\`${code}\``);
+  if (status === '414') codes.push('`invalid_request` (a path segment longer than 2,048 characters)');
   if (status === '415') codes.push('`invalid_request` (unsupported media type)');
   if (status === '426') codes.push('`invalid_request` (not a websocket upgrade)');
   return `Problem: ${codes.join(', ')}`;

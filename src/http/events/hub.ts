@@ -37,6 +37,8 @@ export interface HubOptions {
   heartbeatMs: number;
   /** The seq the loader will give its next event. */
   nextSeq: () => number;
+  /** This start of the service, said first to every subscriber (`hello`). */
+  bootId: string;
   observer?: HubObserver;
   now?: () => number;
 }
@@ -88,13 +90,21 @@ export class EventHub {
   };
 
   /**
-   * Adds a subscriber. With `since`, first replays the held events after it (saying `gap`
-   * for any it no longer holds) and sends `live`; then it receives new events as they come.
+   * Adds a subscriber, first sending it `hello` (the boot id and the next seq). With `since`,
+   * then replays the held events after it (saying `gap` for any it no longer holds) and sends
+   * `live`; then it receives new events as they come. A `since` of another boot (`boot` given
+   * and not this one) is a `gap` (`restarted`) and a replay of this boot from its start.
    * Replay and registration happen in one synchronous step, so nothing falls between them.
    */
-  subscribe(sink: EventSink, options: { filter: EventFilter; since?: number | undefined }): Subscription {
+  subscribe(sink: EventSink, options: { filter: EventFilter; since?: number | undefined; boot?: string | undefined }): Subscription {
     const sub: Subscriber = { sink, filter: options.filter, lastSeq: null, slack: 0 };
-    if (options.since !== undefined) this.replay(sub, options.since);
+    this.control(sub, { event: 'hello', time: this.time(), boot_id: this.options.bootId, next_seq: this.options.nextSeq() });
+    if (options.since !== undefined && options.boot !== undefined && options.boot !== this.options.bootId) {
+      this.control(sub, { event: 'gap', time: this.time(), from: options.since + 1, to: null, reason: 'restarted', boot_id: options.boot });
+      this.replay(sub, 0);
+    } else if (options.since !== undefined) {
+      this.replay(sub, options.since);
+    }
     this.subscribers.add(sub);
     return { close: () => void this.subscribers.delete(sub) };
   }

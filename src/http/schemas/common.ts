@@ -36,9 +36,12 @@ export const EmptyBody = z.strictObject({}).nullish();
 
 export const ModuleNameParams = z.strictObject({ name: ModuleNameInput });
 
-/** User ids are made by the core; this only keeps paths sane. */
+/** User ids are made by the core (`u23-<boot id>`); this only keeps paths sane. */
 export const UserIdParams = z.strictObject({
-  id: described(z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'not a user id'), 'A user id as listed by `GET /users`.'),
+  id: described(
+    z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, 'not a user id'),
+    'A user id as listed by `GET /users`, e.g. `u23-5c0e9d2a71f3`: it ends with the boot id, so an id from before a restart names no user.',
+  ),
 });
 
 export const ModuleStateSchema = named(

@@ -100,6 +100,20 @@ export const LoaderEventSchema = z.discriminatedUnion(
 
 // ---- control messages of the stream itself (no `seq`: they are not loader events)
 
+/** A boot id as the service makes them (and as `boot=` takes them). */
+export const BootIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a boot id');
+
+export const HelloSchema = named(
+  'Stream_hello',
+  z.object({
+    event: z.literal('hello'),
+    time: z.string(),
+    boot_id: described(z.string(), 'This start of the service (as in /health): a new one means the service restarted and seqs started again from 1.'),
+    next_seq: z.number().int(),
+  }),
+  'The first message of every stream: which boot of the service this is, and the seq the next event will get.',
+);
+
 export const HeartbeatSchema = named(
   'Stream_heartbeat',
   z.object({ event: z.literal('heartbeat'), time: z.string(), next_seq: z.number().int() }),
@@ -118,11 +132,13 @@ export const GapSchema = named(
     event: z.literal('gap'),
     time: z.string(),
     from: described(z.number().int(), 'First seq that cannot be sent.'),
-    to: described(z.number().int(), 'Last seq that cannot be sent.'),
+    to: described(z.number().int().nullable(), 'Last seq that cannot be sent; null for `restarted` (every later event of that boot).'),
     reason: described(
-      z.enum(['history_exhausted', 'since_ahead']),
-      '`history_exhausted`: the server no longer holds these events; `since_ahead`: `since` is beyond the newest event (the service restarted).',
+      z.enum(['history_exhausted', 'since_ahead', 'restarted']),
+      '`history_exhausted`: the server no longer holds these events; `since_ahead`: `since` is beyond the newest event (the service restarted); ' +
+        '`restarted`: `since` (with `boot=`) is a seq of an earlier boot, whose later events are gone; this boot is replayed from its start next.',
     ),
+    boot_id: described(z.string().optional(), '`restarted`: the earlier boot the missing events belonged to.'),
   }),
   'Events the subscriber asked for with `since=` that the server cannot send.',
 );
@@ -138,7 +154,7 @@ export const CutOffSchema = named(
   'The final message before the server closes the stream.',
 );
 
-export const ControlMessageSchema = z.discriminatedUnion('event', [HeartbeatSchema, LiveSchema, GapSchema, CutOffSchema]);
+export const ControlMessageSchema = z.discriminatedUnion('event', [HelloSchema, HeartbeatSchema, LiveSchema, GapSchema, CutOffSchema]);
 export type ControlMessage = z.output<typeof ControlMessageSchema>;
 
 /** Any message of the stream. */
@@ -170,8 +186,12 @@ export const EventStreamQuery = z.strictObject({
     z.coerce.number().int().min(0).optional(),
     'Resume: replay the held events with seq greater than this (the last seq you received), then go live.',
   ),
+  boot: described(
+    BootIdSchema.optional(),
+    'With `since`: the boot id (from `hello`) that seq belongs to. Another boot is answered with a `gap` (`restarted`), then this boot from its start.',
+  ),
   token: described(z.string().max(512).optional(), 'A bearer token, for clients that cannot set headers (browsers).'),
-});
+}).refine((query) => query.boot === undefined || query.since !== undefined, { message: 'boot= goes with since=', path: ['boot'] });
 
 type _EventCheck = Accepts<z.output<typeof LoaderEventSchema>, LoaderEvent>;
 

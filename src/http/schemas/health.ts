@@ -23,6 +23,7 @@ export const HealthSchema = named(
       z.enum(['starting', 'ok', 'not_ready']),
       '`ok` when ready (as `/health/ready`), `starting` while startup runs, `not_ready` when a `require` module does not run.',
     ),
+    boot_id: described(z.string(), 'This start of the service: new at every start; user ids end with it.'),
     uptime_s: z.number(),
     modules_running: z.number().int(),
     next_seq: z.number().int(),

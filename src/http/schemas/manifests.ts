@@ -40,8 +40,11 @@ export const ManifestProblemSchema = named(
   'One thing wrong with a manifest, with where it is.',
 );
 
+/** The largest manifest `POST /manifests/check` lints (bytes); larger is 413. */
+export const MANIFEST_CHECK_LIMIT = 256 * 1024;
+
 export const ManifestCheckBody = described(
-  z.string().max(256 * 1024),
+  z.string().max(MANIFEST_CHECK_LIMIT),
   'The manifest text (INI), sent as `text/plain`.',
 );
 

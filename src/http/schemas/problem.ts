@@ -6,8 +6,21 @@ import { z } from 'zod';
 import { ERROR_CODES } from '../../core/errors.js';
 import { described, named } from './registry.js';
 
-/** Codes of the HTTP layer itself, beside the core's registry (unknown routes, bugs, readiness). */
-export const HTTP_ONLY_CODES = ['not_found', 'internal_error', 'starting', 'not_ready'] as const;
+/**
+ * Codes of the HTTP layer itself, beside the core's registry: unknown routes, requests from
+ * another origin (auth/origin-guard.ts), repeated failed authentication (auth/guard.ts),
+ * readiness (startup-gate.ts), the shutdown (shutdown-gate.ts), bugs.
+ */
+export const HTTP_ONLY_CODES = [
+  'not_found',
+  'host_refused',
+  'origin_refused',
+  'too_many_failures',
+  'starting',
+  'not_ready',
+  'shutting_down',
+  'internal_error',
+] as const;
 
 export const ProblemSchema = named(
   'Problem',

@@ -70,13 +70,13 @@ describe('beyond Asterisk', () => {
     const { code, out } = await cli('module', 'why', 'app_dial');
     expect(code).toBe(0);
     expect(out).toMatch(/^app_dial is kept running by:\n/);
-    expect(out).toMatch(/dialplan dialplan:internal,100,1 \(u\d+\).*: .*app_dial$/m);
+    expect(out).toMatch(/dialplan dialplan:internal,100,1 \(u\d+(-[0-9a-f]+)?\).*: .*app_dial$/m);
   });
 
   it('module holds adds, lists and releases external holds', async () => {
     const added = await cli('module', 'holds', 'add', 'func_uri', 'nightly-report', 'cancellable');
     expect(added.code).toBe(0);
-    const id = /\((u\d+);/.exec(added.out)![1]!;
+    const id = /\((u\d+(?:-[0-9a-f]+)?);/.exec(added.out)![1]!;
     expect(s.loader.get('func_uri').state).toBe('running');
     const listed = await cli('module', 'holds', 'func_uri');
     expect(listed.out).toMatch(new RegExp(`^${id}\\s+func_uri\\s+nightly-report\\s+yes\\s`, 'm'));

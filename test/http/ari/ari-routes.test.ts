@@ -5,12 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDocuments } from '../../../src/http/docs/documents.js';
 import { redactUrl } from '../../../src/http/logger.js';
+import { DEFAULT_FAILURE_THROTTLE } from '../../../src/http/auth/failure-throttle.js';
 import { startService, type TestService } from '../support/service.js';
 import { SECRETS, TOKENS_CONF } from '../support/tokens.js';
 
 let s: TestService;
 beforeAll(async () => {
-  s = await startService({ listen: true, config: { 'tokens.conf': TOKENS_CONF } });
+  // Several wrong credentials on purpose: not slowed here (failure-throttle.test.ts is).
+  s = await startService({ listen: true, config: { 'tokens.conf': TOKENS_CONF }, failureThrottle: { ...DEFAULT_FAILURE_THROTTLE, freeFailures: Infinity } });
 });
 afterAll(async () => s?.stop());
 

@@ -6,7 +6,12 @@ import { DOCUMENT_FILES, documentText, generateDocuments } from '../../../src/ht
 import { packageRoot } from '../../../src/http/settings.js';
 
 const documents = await generateDocuments();
-const openapi = documents.openapi as { paths: Record<string, Record<string, { security?: unknown; operationId?: string }>> };
+const openapi = documents.openapi as {
+  paths: Record<
+    string,
+    Record<string, { security?: unknown; operationId?: string; responses: Record<string, { content?: Record<string, unknown> }> }>
+  >;
+};
 const asyncapi = documents.asyncapi as { channels: { events: { messages: Record<string, unknown> } } };
 
 /** SPEC 9's table, as method and OpenAPI path. */
@@ -80,6 +85,30 @@ describe('the OpenAPI document', () => {
 
 describe('the AsyncAPI document', () => {
   it('has a message for every loader event and every control message of the stream', () => {
-    expect(Object.keys(asyncapi.channels.events.messages)).toEqual([...EVENT_NAMES, 'live', 'gap', 'heartbeat', 'cut_off']);
+    expect(Object.keys(asyncapi.channels.events.messages)).toEqual([...EVENT_NAMES, 'hello', 'live', 'gap', 'heartbeat', 'cut_off']);
+  });
+});
+
+describe('the OpenAPI document lists the answers of the transport', () => {
+  const operations = Object.entries(openapi.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+
+  it('lists 414 on every operation with a path parameter, and only there', () => {
+    for (const { path, method, op } of operations) {
+      expect(op.responses['414'] !== undefined, `${method} ${path}`).toBe(path.includes('{'));
+    }
+  });
+
+  it('lists 415 on every operation that changes something, and only there', () => {
+    for (const { path, method, op } of operations) {
+      expect(op.responses['415'] !== undefined, `${method} ${path}`).toBe(method !== 'get');
+    }
+  });
+
+  it('lists 403 (a request from another origin) and 503 (shutting down) everywhere, as problem+json', () => {
+    for (const { path, method, op } of operations) {
+      for (const status of ['403', '503']) {
+        expect(Object.keys(op.responses[status]?.content ?? {}), `${status} ${method} ${path}`).toEqual(['application/problem+json']);
+      }
+    }
   });
 });

@@ -33,6 +33,7 @@ function makeHub(options: { historySize?: number; maxBufferedBytes?: number } = 
     maxBufferedBytes: options.maxBufferedBytes ?? 1000,
     heartbeatMs: 0,
     nextSeq: () => seq,
+    bootId: 'boot-1',
     now: () => 0,
     observer: {
       published: () => void counts.published++,
@@ -46,6 +47,25 @@ function makeHub(options: { historySize?: number; maxBufferedBytes?: number } = 
 }
 
 describe('EventHub', () => {
+  it('says hello first: the boot id and the next seq', () => {
+    const { hub, emit } = makeHub();
+    emit();
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { filter: compileFilter({}) });
+    emit();
+    expect(sink.messages.map((m) => m.seq ?? m.event)).toEqual(['hello', 2]);
+    expect(sink.messages[0]).toEqual({ event: 'hello', time: new Date(0).toISOString(), boot_id: 'boot-1', next_seq: 2 });
+  });
+
+  it('answers a since of another boot with a restarted gap, then replays this boot from its start', () => {
+    const { hub, emit } = makeHub();
+    for (let i = 0; i < 3; i++) emit();
+    const sink = new RecordingSink();
+    hub.subscribe(sink, { filter: compileFilter({}), since: 40, boot: 'boot-0' });
+    expect(sink.messages.map((m) => m.seq ?? m.event)).toEqual(['hello', 'gap', 1, 2, 3, 'live']);
+    expect(sink.messages[1]).toMatchObject({ from: 41, to: null, reason: 'restarted', boot_id: 'boot-0' });
+  });
+
   it('sends each event to every subscriber whose filter matches', () => {
     const { hub, emit } = makeHub();
     const all = new RecordingSink();
@@ -64,8 +84,8 @@ describe('EventHub', () => {
     const sink = new RecordingSink();
     hub.subscribe(sink, { filter: compileFilter({}), since: 3 });
     emit();
-    expect(sink.messages.map((m) => m.seq ?? m.event)).toEqual([4, 5, 'live', 6]);
-    expect(sink.messages[2]).toMatchObject({ event: 'live', next_seq: 6 });
+    expect(sink.messages.map((m) => m.seq ?? m.event)).toEqual(['hello', 4, 5, 'live', 6]);
+    expect(sink.messages[3]).toMatchObject({ event: 'live', next_seq: 6 });
   });
 
   it('says which events it can no longer replay instead of skipping them silently', () => {
@@ -73,7 +93,7 @@ describe('EventHub', () => {
     for (let i = 0; i < 10; i++) emit();
     const sink = new RecordingSink();
     hub.subscribe(sink, { filter: compileFilter({}), since: 2 });
-    expect(sink.messages[0]).toMatchObject({ event: 'gap', from: 3, to: 7, reason: 'history_exhausted' });
+    expect(sink.messages[1]).toMatchObject({ event: 'gap', from: 3, to: 7, reason: 'history_exhausted' });
     expect(sink.seqs).toEqual([8, 9, 10]);
     expect(counts.dropped).toEqual([['history_exhausted', 5]]);
   });
@@ -83,8 +103,8 @@ describe('EventHub', () => {
     emit();
     const sink = new RecordingSink();
     hub.subscribe(sink, { filter: compileFilter({}), since: 40 });
-    expect(sink.messages[0]).toMatchObject({ event: 'gap', reason: 'since_ahead' });
-    expect(sink.messages[1]).toMatchObject({ event: 'live' });
+    expect(sink.messages[1]).toMatchObject({ event: 'gap', reason: 'since_ahead' });
+    expect(sink.messages[2]).toMatchObject({ event: 'live' });
   });
 
   it('cuts off a subscriber that cannot keep up, with a final message, and keeps serving the others', () => {
@@ -132,7 +152,7 @@ describe('EventHub', () => {
     const sink = new RecordingSink();
     hub.subscribe(sink, { filter: compileFilter({}) });
     hub.close();
-    expect(sink.messages).toEqual([{ event: 'cut_off', time: new Date(0).toISOString(), reason: 'shutdown', last_seq: null }]);
+    expect(sink.messages.slice(1)).toEqual([{ event: 'cut_off', time: new Date(0).toISOString(), reason: 'shutdown', last_seq: null }]);
     expect(sink.closed?.code).toBe(CLOSE_GOING_AWAY);
   });
 });

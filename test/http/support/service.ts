@@ -10,6 +10,8 @@ export interface TestService extends Service {
   dirs: SampleDirs;
   /** `http://127.0.0.1:<port>` when listening. */
   url: string;
+  /** The port when listening (0 otherwise). */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -25,12 +27,12 @@ export async function startService(options: TestServiceOptions = {}): Promise<Te
     ...options,
     settings: { modules: dirs.modules, config: dirs.config, host: '127.0.0.1', history: options.history ?? 10_000, load_timeout_ms: 5_000 },
   });
-  let url = '';
-  if (options.listen) url = (await listen(service, { host: '127.0.0.1', port: 0 })).url;
+  const listening = options.listen ? await listen(service, { host: '127.0.0.1', port: 0 }) : { url: '', port: 0 };
   return {
     ...service,
     dirs,
-    url,
+    url: listening.url,
+    port: listening.port,
     async stop() {
       await service.close();
       await dirs.remove();

@@ -5,6 +5,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../src/http/context.js';
 import { actionRoutes } from './actions.js';
+import { authRoutes } from './auth.js';
 import { configRoutes } from './config.js';
 import { documentRoutes } from './documents.js';
 import { eventRoutes } from './events.js';
@@ -27,6 +28,7 @@ export const registerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, o
     eventRoutes,
     healthRoutes,
     documentRoutes,
+    authRoutes,
   ]) {
     await app.register(routes, options);
   }

@@ -7,6 +7,7 @@ import type { RouteOptions } from '../src/http/context.js';
 import { actionRoutes } from './actions.js';
 import { authRoutes } from './auth.js';
 import { configRoutes } from './config.js';
+import { consoleRoutes } from './console.js';
 import { documentRoutes } from './documents.js';
 import { eventRoutes } from './events.js';
 import { graphRoutes } from './graph.js';
@@ -29,6 +30,7 @@ export const registerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, o
     healthRoutes,
     documentRoutes,
     authRoutes,
+    consoleRoutes,
   ]) {
     await app.register(routes, options);
   }

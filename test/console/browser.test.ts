@@ -97,6 +97,37 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
     expect(await line!.evaluate((el) => el.textContent)).toContain(`op=${loaded.op}`);
   });
 
+  it('adds an external hold and releases it, each previewed first', async () => {
+    await cp.page.click('g.node[data-module="app_dial"]');
+    await cp.page.waitForSelector('.module-page[data-module="app_dial"]');
+    await cp.page.click('button[data-action="hold"]');
+    const holder = await cp.page.waitForSelector('#action-dialog input[name="holder"]');
+    expect(await holder!.evaluate((el) => el.value)).toBe('console:local');
+    await holder!.click({ count: 3 });
+    await holder!.type('ops-window');
+    await cp.page.click('#action-dialog input[name="cancellable"]');
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="preview"] .plan li[data-action="add_user"][data-module="app_dial"]');
+    expect((await api<{ users: unknown[] }>(s.url, 'GET', '/users?holder=ops-window')).users).toEqual([]);
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="done"]');
+    await cp.page.click('#action-dialog button.cancel');
+    const [hold] = (await api<{ users: Array<{ id: string; kind: string; cancellable?: boolean }> }>(s.url, 'GET', '/users?holder=ops-window')).users;
+    expect(hold).toMatchObject({ kind: 'external', cancellable: true });
+    const row = await cp.page.waitForSelector(`table.users tr[data-user="${hold!.id}"]`);
+    expect(await row!.evaluate((el) => el.textContent)).toContain('cancellable');
+
+    await cp.page.click(`table.users tr[data-user="${hold!.id}"] button[data-action="release"]`);
+    await cp.page.waitForSelector('#action-dialog[data-phase="preview"] .plan li[data-action="release_user"]');
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="done"]');
+    await cp.page.click('#action-dialog button.cancel');
+    await cp.page.waitForFunction(`!document.querySelector('table.users tr[data-user="${hold!.id}"]')`);
+    expect((await api<{ users: unknown[] }>(s.url, 'GET', '/users?holder=ops-window')).users).toEqual([]);
+    await cp.page.click('g.node[data-module="pbx_config"]');
+    await cp.page.waitForSelector('.module-page[data-module="pbx_config"]');
+  });
+
   it('previews a firm unload, changes nothing until confirmed, then carries it out', async () => {
     await cp.page.click('button[data-action="firm_unload"]');
     await cp.page.waitForSelector('#action-dialog[data-phase="preview"]');

@@ -102,9 +102,9 @@ export class EventLog {
     this.append(line);
   }
 
-  /** A line of the page's own: `live`, missed events, a restart, a lost connection. */
-  note(text: string, kind: 'info' | 'warn' = 'info'): void {
-    this.append(h('li', { class: `note note-${kind}`, 'data-event': 'note' }, text));
+  /** A line of the page's own (`what`: live, gap, lost, cut_off, log_start). */
+  note(what: string, text: string, kind: 'info' | 'warn' = 'info'): void {
+    this.append(h('li', { class: `note note-${kind}`, 'data-event': 'note', 'data-note': what }, text));
   }
 
   setFilter(category: string, text: string): void {

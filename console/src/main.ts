@@ -152,12 +152,14 @@ async function boot(): Promise<void> {
   // ---- the event stream
   const conn = byId('conn');
   const notice = byId('notice');
-  const warn = (text: string): void => {
+  const warn = (what: string, text: string): void => {
     notice.textContent = text;
     notice.hidden = false;
-    log.note(text, 'warn');
+    log.note(what, text, 'warn');
   };
   let reconnecting = false;
+  /** Whether the stream has been live once: a gap before that only shortens the log. */
+  let wasLive = false;
   let replayedCount = 0;
   const setStatus = (status: StreamStatus): void => {
     conn.dataset.status = status.kind;
@@ -173,7 +175,7 @@ async function boot(): Promise<void> {
         break;
       case 'down':
         conn.textContent = `disconnected: retrying in ${(status.retryInMs / 1000).toFixed(1)} s`;
-        if (!reconnecting) log.note(`Event stream lost (${status.reason}); reconnecting, then resuming after #${stream.seq ?? 0}.`, 'warn');
+        if (!reconnecting) log.note('lost', `Event stream lost (${status.reason}); reconnecting, then resuming after #${stream.seq ?? 0}.`, 'warn');
         reconnecting = true;
         break;
     }
@@ -200,7 +202,13 @@ async function boot(): Promise<void> {
       control(message) {
         switch (message.event) {
           case 'gap':
+            if (!wasLive) {
+              // The first connection asks for a backlog for the log only; the state came from /graph.
+              log.note('log_start', `The log starts at #${message.to + 1}: the service no longer holds older events.`);
+              break;
+            }
             warn(
+              'gap',
               message.reason === 'since_ahead'
                 ? `The service restarted (its events number afresh, from #${message.from}): the page reloaded its state.`
                 : `Missed events #${message.from}–#${message.to}: the service no longer holds them. The page reloaded its state.`,
@@ -210,6 +218,7 @@ async function boot(): Promise<void> {
             break;
           case 'live':
             log.note(
+              'live',
               reconnecting
                 ? `Live again: ${replayedCount} event(s) replayed from while the stream was down.`
                 : `Live: the last ${replayedCount} event(s) above, everything new as it happens.`,
@@ -220,9 +229,10 @@ async function boot(): Promise<void> {
             }
             reconnecting = false;
             replayedCount = 0;
+            wasLive = true;
             break;
           case 'cut_off':
-            log.note(`The service closed the stream (${message.reason}) after #${message.last_seq ?? '—'}.`, 'warn');
+            log.note('cut_off', `The service closed the stream (${message.reason}) after #${message.last_seq ?? '—'}.`, 'warn');
             break;
           case 'heartbeat':
             break;

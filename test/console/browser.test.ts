@@ -171,6 +171,48 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
   });
 });
 
+describe.skipIf(!CHROMIUM)('the console when its stream drops', () => {
+  let s: TestService;
+  let cp: ConsolePage;
+  beforeAll(async () => {
+    // A short history, so what happens while the page is away is soon no longer held.
+    s = await startService({ listen: true, history: 30 });
+    cp = await openConsole(browser, `${s.url}/`);
+  });
+  afterAll(async () => {
+    await cp?.context.close();
+    await s?.stop();
+  });
+
+  it('says which events it missed and reloads the state', async () => {
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    // The backlog it asked for at first is longer than the history: only the log is shorter.
+    await cp.page.waitForSelector('.log-lines li[data-note="log_start"]');
+    await cp.page.waitForSelector('.log-lines li[data-note="live"]');
+    expect(await cp.page.$eval('#notice', (el) => el.hidden)).toBe(true);
+    const seen = await cp.page.$$eval('.log-lines li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+    const lastSeen = Math.max(...seen);
+    expect(lastSeen + 1).toBe((await api<{ next_seq: number }>(s.url, 'GET', '/health')).next_seq);
+
+    // The network goes (the browser cannot reconnect), the service drops the stream, and
+    // meanwhile another client firm-unloads pbx_config: far more than 30 events.
+    await cp.page.setOfflineMode(true);
+    for (const client of s.app.websocketServer.clients) client.terminate();
+    await cp.page.waitForSelector('#conn[data-status="down"]');
+    await api(s.url, 'POST', '/modules/pbx_config/unload', { force: true });
+    await cp.page.setOfflineMode(false);
+
+    await cp.page.waitForSelector('#notice:not([hidden])');
+    expect(await cp.page.$eval('#notice', (el) => el.textContent)).toMatch(new RegExp(`^Missed events #${lastSeen + 1}–#\\d+: the service no longer holds them`));
+    await cp.page.waitForSelector('.log-lines li[data-note="gap"]');
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="available"]');
+    const modules = (await api<{ modules: Array<{ name: string; state: string }> }>(s.url, 'GET', '/modules')).modules;
+    for (const m of modules) expect(await state(cp, m.name), m.name).toBe(m.state);
+    expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
+});
+
 describe.skipIf(!CHROMIUM)('the console with tokens', () => {
   let s: TestService;
   beforeAll(async () => {

@@ -54,7 +54,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   try {
     const { url } = await listen(service, settings);
-    logger.info({ url, modules: settings.modules, config: settings.config, tokens: service.tokens.size }, `listening on ${url}`);
+    logger.info({ url, modules: settings.modules, config: settings.config, tokens: service.tokens.size }, `listening on ${url} (web console at ${url}/, API docs at ${url}/docs)`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, message);

@@ -3,8 +3,11 @@
  * listening service: what an operator does with it, checked against what the API says.
  * Skipped, and said so on the output, where no chromium is installed.
  */
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateManifests } from '../../src/manifest/generate/generate.js';
 import { startService, type TestService } from '../http/support/service.js';
 import { SECRETS, TOKENS_CONF } from '../http/support/tokens.js';
 import { type AsteriskService, startAsteriskService } from './support/asterisk-service.js';
@@ -95,6 +98,14 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
     await Promise.all(started.map((n) => cp.page.waitForSelector(`g.node[data-module="${n}"][data-state="running"]`)));
     const line = await cp.page.waitForSelector(`.log-lines li[data-event="load"][data-module="func_periodic_hook"]`);
     expect(await line!.evaluate((el) => el.textContent)).toContain(`op=${loaded.op}`);
+  });
+
+  it('marks a module stale when a rescan finds its binary changed', async () => {
+    await appendFile(join(s.dirs.modules, 'func_global.js'), '\n// patched\n');
+    await generateManifests(s.dirs.modules);
+    expect((await api<{ rescan: { stale: string[] } }>(s.url, 'POST', '/manifests/rescan', {})).rescan.stale).toEqual(['func_global']);
+    await cp.page.waitForSelector('g.node[data-module="func_global"][data-stale="true"]');
+    expect(await cp.page.$eval('g.node[data-module="func_global"] title', (el) => el.textContent)).toContain('stale');
   });
 
   it('adds an external hold and releases it, each previewed first', async () => {

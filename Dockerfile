@@ -9,7 +9,7 @@
 # The sample module set and config are baked in; mount your own over /app/modules or
 # /etc/modloader (or point MODLOADER_MODULES / MODLOADER_CONFIG elsewhere).
 
-# ---- build: compile TypeScript and generate the sample set's manifests
+# ---- build: compile TypeScript, bundle the web console, generate the sample set's manifests
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -20,6 +20,7 @@ COPY bin ./bin
 COPY src ./src
 COPY routes ./routes
 COPY bench ./bench
+COPY console ./console
 COPY modules ./modules
 COPY config ./config
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund

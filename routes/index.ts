@@ -6,7 +6,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { RouteOptions } from '../src/http/context.js';
 import { actionRoutes } from './actions.js';
 import { ariRoutes } from './ari/index.js';
+import { authRoutes } from './auth.js';
 import { configRoutes } from './config.js';
+import { consoleRoutes } from './console.js';
 import { documentRoutes } from './documents.js';
 import { eventRoutes } from './events.js';
 import { graphRoutes } from './graph.js';
@@ -29,6 +31,8 @@ export const registerRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, o
     healthRoutes,
     documentRoutes,
     ariRoutes,
+    authRoutes,
+    consoleRoutes,
   ]) {
     await app.register(routes, options);
   }

@@ -67,7 +67,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   try {
     // Fastify logs the one "Server listening at" line.
-    const { port, manager } = await listen(service, settings);
+    const { port, url, manager } = await listen(service, settings);
+    logger.info({ console: `${url}/`, docs: `${url}/docs` }, `web console at ${url}/, API docs at ${url}/docs`);
     if (manager) logger.info({ ami: manager }, `AMI listening on ${manager.host}:${manager.port}`);
     if (settings.url_file) await publishUrl(service, settings.url_file, localUrl(settings.host, port));
   } catch (err) {

@@ -12,7 +12,13 @@ export const GraphQuery = z.strictObject({
 export const GraphSchema = named(
   'Graph',
   z.object({
-    nodes: z.array(z.object({ name: z.string(), state: ModuleStateSchema })),
+    nodes: z.array(
+      z.object({
+        name: z.string(),
+        state: ModuleStateSchema,
+        stale: described(z.boolean(), 'It runs an older binary than the one on disk (SPEC 6.10): reload it to upgrade.'),
+      }),
+    ),
     edges: z.array(
       z.object({
         from: described(z.string(), 'The module that uses.'),
@@ -26,4 +32,7 @@ export const GraphSchema = named(
   }),
 );
 
-type _GraphCheck = Accepts<z.output<typeof GraphSchema>, Graph>;
+/** The core's graph, with each node's `stale` flag added by the route. */
+export type GraphAnswer = Omit<Graph, 'nodes'> & { nodes: Array<Graph['nodes'][number] & { stale: boolean }> };
+
+type _GraphCheck = Accepts<z.output<typeof GraphSchema>, GraphAnswer>;

@@ -17,6 +17,8 @@ export interface TestService extends Service {
 
 export interface TestServiceOptions extends SampleDirOptions, Partial<Omit<ServiceOptions, 'settings'>> {
   listen?: boolean;
+  /** The port to listen on (default 0: a free one). */
+  port?: number;
   history?: number;
 }
 
@@ -27,7 +29,7 @@ export async function startService(options: TestServiceOptions = {}): Promise<Te
     ...options,
     settings: { modules: dirs.modules, config: dirs.config, host: '127.0.0.1', history: options.history ?? 10_000, load_timeout_ms: 5_000 },
   });
-  const listening = options.listen ? await listen(service, { host: '127.0.0.1', port: 0 }) : { url: '', port: 0 };
+  const listening = options.listen ? await listen(service, { host: '127.0.0.1', port: options.port ?? 0 }) : { url: '', port: 0 };
   return {
     ...service,
     dirs,

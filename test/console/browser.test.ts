@@ -1,0 +1,334 @@
+/**
+ * The web console in a real browser (Debian's chromium through puppeteer-core) against a real
+ * listening service: what an operator does with it, checked against what the API says.
+ * Skipped, and said so on the output, where no chromium is installed.
+ */
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateManifests } from '../../src/manifest/generate/generate.js';
+import { startService, type TestService } from '../http/support/service.js';
+import { SECRETS, TOKENS_CONF } from '../http/support/tokens.js';
+import { type AsteriskService, startAsteriskService } from './support/asterisk-service.js';
+import { CHROMIUM, launchBrowser, nodesIn, openConsole, sayIfSkipped, screenshot, type ConsolePage } from './support/browser.js';
+
+sayIfSkipped('test/console/browser.test.ts');
+
+interface Step {
+  module: string;
+  action: string;
+}
+
+async function api<T = any>(base: string, method: string, path: string, body?: object, token?: string): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (body) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${base}${path}`, { method, headers, body: body ? JSON.stringify(body) : null });
+  const json = (await response.json()) as T;
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The graph's zoom factor (1: labels at their 11 px). */
+async function zoom(cp: ConsolePage): Promise<number> {
+  const transform = await cp.page.$eval('svg.graph g.viewport', (el) => el.getAttribute('transform') ?? '');
+  return Number(/scale\(([\d.]+)\)/.exec(transform)?.[1]);
+}
+
+const state = (cp: ConsolePage, name: string): Promise<string | undefined> =>
+  cp.page.$eval(`g.node[data-module="${name}"]`, (el) => el.getAttribute('data-state') ?? undefined);
+
+let browser: Browser;
+beforeAll(async () => {
+  if (CHROMIUM) browser = await launchBrowser();
+});
+afterAll(async () => browser?.close());
+
+describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
+  let s: TestService;
+  let cp: ConsolePage;
+  beforeAll(async () => {
+    s = await startService({ listen: true });
+    cp = await openConsole(browser, `${s.url}/`);
+  });
+  afterAll(async () => {
+    await cp?.context.close();
+    await s?.stop();
+  });
+
+  it('shows the running set the API lists, and the event log', async () => {
+    const running = (await api<{ modules: Array<{ name: string }> }>(s.url, 'GET', '/modules?state=running')).modules.map((m) => m.name);
+    expect(running).toContain('chan_sip');
+    expect(await nodesIn(cp.page, 'running')).toEqual([...running].sort());
+    const all = (await api<{ modules: unknown[] }>(s.url, 'GET', '/modules')).modules;
+    expect(await cp.page.$$eval('g.node', (els) => els.length)).toBe(all.length);
+    expect(await cp.page.$eval('#counts', (el) => el.textContent)).toContain(`${running.length} running`);
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    // The log starts with the startup's events, chan_sip's load among them.
+    await cp.page.waitForSelector('.log-lines li[data-event="load"][data-module="chan_sip"]');
+    await screenshot(cp.page, 'console-graph-sample');
+  });
+
+  it('opens a module page on a click: users, why chains, dependencies with their origins', async () => {
+    await cp.page.click('g.node[data-module="pbx_config"]');
+    await cp.page.waitForSelector('.module-page[data-module="pbx_config"]');
+    expect(new URL(cp.page.url()).hash).toBe('#/modules/pbx_config');
+    const page = await cp.page.$eval('.module-page', (el) => el.textContent ?? '');
+    const detail = await api(s.url, 'GET', '/modules/pbx_config');
+    const why = await api<{ chains: Array<{ root: { kind: string; holder: string }; path: string[] }> }>(s.url, 'GET', '/modules/pbx_config/why');
+    const chains = await cp.page.$$eval('.chains .chain', (els) => els.map((el) => [...el.querySelectorAll('.chip')].map((c) => c.textContent)));
+    expect(chains).toEqual(why.chains.map((c) => [`${c.root.kind}: ${c.root.holder}`, ...c.path]));
+    for (const dep of detail.dependencies as Array<{ type: string; name: string; origin: { file: string; line?: number } }>) {
+      expect(page).toContain(`${dep.type}=${dep.name}`);
+      expect(page).toContain(dep.origin.line === undefined ? dep.origin.file : `${dep.origin.file}:${dep.origin.line}`);
+    }
+    const users = await cp.page.$$eval('table.users tbody tr', (rows) => rows.map((r) => r.getAttribute('data-user')));
+    expect(users).toEqual((detail.users as Array<{ id: string }>).map((u) => u.id));
+    // The neighbours stay bright, the rest fade.
+    expect(await cp.page.$eval('g.node[data-module="pbx_config"]', (el) => el.classList.contains('selected'))).toBe(true);
+    await screenshot(cp.page, 'console-module-page');
+  });
+
+  it('follows the event stream: a load made elsewhere turns the nodes green', async () => {
+    expect(await state(cp, 'func_periodic_hook')).toBe('available');
+    const loaded = await api<{ op: string; plan: Step[] }>(s.url, 'POST', '/modules/func_periodic_hook/load', {});
+    const started = loaded.plan.filter((st) => st.action === 'load').map((st) => st.module);
+    expect(started).toContain('func_cut');
+    await Promise.all(started.map((n) => cp.page.waitForSelector(`g.node[data-module="${n}"][data-state="running"]`)));
+    const line = await cp.page.waitForSelector(`.log-lines li[data-event="load"][data-module="func_periodic_hook"]`);
+    expect(await line!.evaluate((el) => el.textContent)).toContain(`op=${loaded.op}`);
+  });
+
+  it('marks a module stale when a rescan finds its binary changed', async () => {
+    await appendFile(join(s.dirs.modules, 'func_global.js'), '\n// patched\n');
+    await generateManifests(s.dirs.modules);
+    expect((await api<{ rescan: { stale: string[] } }>(s.url, 'POST', '/manifests/rescan', {})).rescan.stale).toEqual(['func_global']);
+    await cp.page.waitForSelector('g.node[data-module="func_global"][data-stale="true"]');
+    expect(await cp.page.$eval('g.node[data-module="func_global"] title', (el) => el.textContent)).toContain('stale');
+  });
+
+  it('adds an external hold and releases it, each previewed first', async () => {
+    await cp.page.click('g.node[data-module="app_dial"]');
+    await cp.page.waitForSelector('.module-page[data-module="app_dial"]');
+    await cp.page.click('button[data-action="hold"]');
+    const holder = await cp.page.waitForSelector('#action-dialog input[name="holder"]');
+    expect(await holder!.evaluate((el) => el.value)).toBe('console:local');
+    await holder!.click({ count: 3 });
+    await holder!.type('ops-window');
+    await cp.page.click('#action-dialog input[name="cancellable"]');
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="preview"] .plan li[data-action="add_user"][data-module="app_dial"]');
+    expect((await api<{ users: unknown[] }>(s.url, 'GET', '/users?holder=ops-window')).users).toEqual([]);
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="done"]');
+    await cp.page.click('#action-dialog button.cancel');
+    const [hold] = (await api<{ users: Array<{ id: string; kind: string; cancellable?: boolean }> }>(s.url, 'GET', '/users?holder=ops-window')).users;
+    expect(hold).toMatchObject({ kind: 'external', cancellable: true });
+    const row = await cp.page.waitForSelector(`table.users tr[data-user="${hold!.id}"]`);
+    expect(await row!.evaluate((el) => el.textContent)).toContain('cancellable');
+
+    await cp.page.click(`table.users tr[data-user="${hold!.id}"] button[data-action="release"]`);
+    await cp.page.waitForSelector('#action-dialog[data-phase="preview"] .plan li[data-action="release_user"]');
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="done"]');
+    await cp.page.click('#action-dialog button.cancel');
+    await cp.page.waitForFunction(`!document.querySelector('table.users tr[data-user="${hold!.id}"]')`);
+    expect((await api<{ users: unknown[] }>(s.url, 'GET', '/users?holder=ops-window')).users).toEqual([]);
+    await cp.page.click('g.node[data-module="pbx_config"]');
+    await cp.page.waitForSelector('.module-page[data-module="pbx_config"]');
+  });
+
+  it('previews a firm unload, changes nothing until confirmed, then carries it out', async () => {
+    await cp.page.click('button[data-action="firm_unload"]');
+    await cp.page.waitForSelector('#action-dialog[data-phase="preview"]');
+    const expected = await api<{ plan: Step[] }>(s.url, 'POST', '/modules/pbx_config/unload', { force: true, dry_run: true });
+    const shown = await cp.page.$$eval('#action-dialog .plan li', (els) =>
+      els.map((el) => ({ module: el.getAttribute('data-module'), action: el.getAttribute('data-action') })),
+    );
+    expect(shown).toEqual(expected.plan.map((st) => ({ module: st.module, action: st.action })));
+    const stops = expected.plan.filter((st) => st.action === 'unload' || st.action === 'cascade_unload').map((st) => st.module);
+    expect(stops.length).toBeGreaterThan(5);
+    expect(await cp.page.$eval('#action-dialog .summary', (el) => el.textContent)).toContain(`stops ${stops.length} modules`);
+    // The graph marks what it would touch; nothing has changed yet.
+    expect(await cp.page.$$eval('g.node.affected', (els) => els.length)).toBe(new Set(expected.plan.map((st) => st.module)).size);
+    expect((await api(s.url, 'GET', '/modules/pbx_config')).state).toBe('running');
+    await screenshot(cp.page, 'console-firm-unload-preview');
+
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="done"]');
+    await Promise.all(stops.map((n) => cp.page.waitForSelector(`g.node[data-module="${n}"]:not([data-state="running"])`)));
+    const after = (await api<{ modules: Array<{ name: string; state: string }> }>(s.url, 'GET', '/modules')).modules;
+    for (const m of after) expect(await state(cp, m.name), m.name).toBe(m.state);
+    await cp.page.waitForSelector('.log-lines li[data-event="cascade_unload"]');
+    await cp.page.click('#action-dialog button.cancel');
+    expect(await cp.page.$$eval('g.node.affected', (els) => els.length)).toBe(0);
+    await cp.page.waitForSelector('.module-page[data-module="pbx_config"][data-state="available"]');
+  });
+
+  it('resumes after the service restarts, says so, and shows the new state', async () => {
+    const port = Number(new URL(s.url).port);
+    await s.stop();
+    await cp.page.waitForSelector('#conn[data-status="down"]');
+    s = await startService({ listen: true, port });
+    await cp.page.waitForSelector('#notice:not([hidden])');
+    expect(await cp.page.$eval('#notice', (el) => el.textContent)).toContain('restarted');
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    // A fresh start runs the sample's set again: the page reloaded it, not just the events.
+    await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="running"]');
+    const running = (await api<{ modules: Array<{ name: string }> }>(s.url, 'GET', '/modules?state=running')).modules.map((m) => m.name);
+    expect(await nodesIn(cp.page, 'running')).toEqual([...running].sort());
+    expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
+  });
+});
+
+describe.skipIf(!CHROMIUM)('the console when its stream drops', () => {
+  let s: TestService;
+  let cp: ConsolePage;
+  beforeAll(async () => {
+    // A short history, so what happens while the page is away is soon no longer held.
+    s = await startService({ listen: true, history: 30 });
+    cp = await openConsole(browser, `${s.url}/`);
+  });
+  afterAll(async () => {
+    await cp?.context.close();
+    await s?.stop();
+  });
+
+  it('says which events it missed and reloads the state', async () => {
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    // The backlog it asked for at first is longer than the history: only the log is shorter.
+    await cp.page.waitForSelector('.log-lines li[data-note="log_start"]');
+    await cp.page.waitForSelector('.log-lines li[data-note="live"]');
+    expect(await cp.page.$eval('#notice', (el) => el.hidden)).toBe(true);
+    const seen = await cp.page.$$eval('.log-lines li[data-seq]', (els) => els.map((el) => Number(el.getAttribute('data-seq'))));
+    const lastSeen = Math.max(...seen);
+    expect(lastSeen + 1).toBe((await api<{ next_seq: number }>(s.url, 'GET', '/health')).next_seq);
+
+    // The network goes (the browser cannot reconnect), the service drops the stream, and
+    // meanwhile another client firm-unloads pbx_config: far more than 30 events.
+    await cp.page.setOfflineMode(true);
+    for (const client of s.app.websocketServer.clients) client.terminate();
+    await cp.page.waitForSelector('#conn[data-status="down"]');
+    await api(s.url, 'POST', '/modules/pbx_config/unload', { force: true });
+    await cp.page.setOfflineMode(false);
+
+    await cp.page.waitForSelector('#notice:not([hidden])');
+    expect(await cp.page.$eval('#notice', (el) => el.textContent)).toMatch(new RegExp(`^Missed events #${lastSeen + 1}–#\\d+: the service no longer holds them`));
+    await cp.page.waitForSelector('.log-lines li[data-note="gap"]');
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="available"]');
+    const modules = (await api<{ modules: Array<{ name: string; state: string }> }>(s.url, 'GET', '/modules')).modules;
+    for (const m of modules) expect(await state(cp, m.name), m.name).toBe(m.state);
+    expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
+});
+
+describe.skipIf(!CHROMIUM)('the console with tokens', () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startService({ config: { 'tokens.conf': TOKENS_CONF }, listen: true });
+  });
+  afterAll(async () => s?.stop());
+
+  async function signIn(secret: string): Promise<ConsolePage> {
+    const cp = await openConsole(browser, `${s.url}/console#/modules/chan_sip`, { ready: false });
+    await cp.page.waitForSelector('#token-dialog[open] #token-input');
+    await cp.page.type('#token-input', secret);
+    await cp.page.keyboard.press('Enter');
+    await cp.page.waitForSelector('body[data-ready="true"]');
+    await cp.page.waitForSelector('.module-page[data-module="chan_sip"] h2');
+    return cp;
+  }
+
+  it('asks for a token, refuses a wrong one, and shows a read-only token no action', async () => {
+    const cp = await openConsole(browser, `${s.url}/console`, { ready: false });
+    await cp.page.waitForSelector('#token-dialog[open] #token-input');
+    await cp.page.type('#token-input', 'not-a-secret-of-this-service');
+    await cp.page.keyboard.press('Enter');
+    const refused = await cp.page.waitForSelector('#token-dialog[open] .token-message[data-reason="rejected"]');
+    expect(await refused!.evaluate((el) => el.textContent)).toContain('not accepted');
+    await cp.context.close();
+
+    const reader = await signIn(SECRETS.read);
+    expect(await reader.page.$eval('#identity', (el) => el.textContent)).toBe('viewer (read)');
+    expect(await reader.page.$$('[data-action]')).toHaveLength(0);
+    expect(await reader.page.$eval('.module-page .actions', (el) => el.textContent)).toContain('Read-only');
+    // The stream is authenticated too (?token=): the log fills.
+    await reader.page.waitForSelector('#conn[data-status="live"]');
+    await reader.page.waitForSelector('.log-lines li[data-event="load"]');
+    expect(reader.errors.filter((e) => !e.includes('401'))).toEqual([]);
+    await reader.context.close();
+  });
+
+  it('shows an operator the actions of operate, and an admin the firm unload too', async () => {
+    const operator = await signIn(SECRETS.operate);
+    const operate = await operator.page.$$eval('.module-page [data-action]', (els) => els.map((el) => el.getAttribute('data-action')));
+    expect(operate).toEqual(['load', 'unload', 'reload', 'hold']);
+    await operator.context.close();
+
+    const admin = await signIn(SECRETS.admin);
+    const all = await admin.page.$$eval('.module-page [data-action]', (els) => els.map((el) => el.getAttribute('data-action')));
+    expect(all).toEqual(['load', 'unload', 'firm_unload', 'reload', 'hold']);
+    // The one 401 is the page's first whoami, before it asked for the token.
+    expect(admin.errors.filter((e) => !e.includes('401'))).toEqual([]);
+    await admin.context.close();
+  });
+});
+
+describe.skipIf(!CHROMIUM)('the console on the real Asterisk set', () => {
+  let s: AsteriskService;
+  let cp: ConsolePage;
+  beforeAll(async () => {
+    s = await startAsteriskService();
+    cp = await openConsole(browser, `${s.url}/`);
+  }, 60_000);
+  afterAll(async () => {
+    await cp?.context.close();
+    await s?.stop();
+  });
+
+  it('draws every module with its state, no two boxes overlapping', async () => {
+    const modules = (await api<{ modules: Array<{ name: string; state: string }> }>(s.url, 'GET', '/modules')).modules;
+    expect(modules.length).toBeGreaterThan(380);
+    const shown = await cp.page.$$eval('g.node', (els) =>
+      els.map((el) => {
+        const box = el.getBBox();
+        const [, x, y] = /translate\(([-\d.]+),([-\d.]+)\)/.exec(el.getAttribute('transform') ?? '') ?? [];
+        return { name: el.getAttribute('data-module'), state: el.getAttribute('data-state'), x: Number(x), y: Number(y), w: box.width, h: box.height };
+      }),
+    );
+    expect(new Map(shown.map((n) => [n.name, n.state]))).toEqual(new Map(modules.map((m) => [m.name, m.state])));
+    expect(new Set(shown.map((n) => n.state))).toEqual(new Set(['running', 'available', 'declined']));
+    const overlaps = shown.flatMap((a, i) =>
+      shown.slice(i + 1).filter((b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h).map((b) => `${a.name}/${b.name}`),
+    );
+    expect(overlaps).toEqual([]);
+    await screenshot(cp.page, 'console-graph-asterisk');
+  });
+
+  it('finds modules by name, draws just them in focus, and opens one: res_pjsip and its users', async () => {
+    await cp.page.type('#filter', 'pjsip');
+    const matching = (await api<{ modules: Array<{ name: string }> }>(s.url, 'GET', '/modules?like=pjsip')).modules.map((m) => m.name);
+    await cp.page.waitForFunction(`document.querySelector('#match-count').textContent.startsWith('${matching.length} of')`);
+    expect(await cp.page.$$eval('g.node:not(.dim)', (els) => els.length)).toBe(matching.length);
+    // Focus: only the matches are drawn, laid out on their own, big enough to read.
+    await cp.page.click('#focus');
+    await cp.page.waitForFunction(`document.querySelectorAll('g.node').length === ${matching.length}`);
+    expect(await cp.page.$$eval('g.node', (els) => els.map((el) => el.getAttribute('data-module')).sort())).toEqual([...matching].sort());
+    expect(await zoom(cp)).toBeGreaterThanOrEqual(0.6);
+    await screenshot(cp.page, 'console-graph-asterisk-focus');
+
+    await cp.page.click('g.node[data-module="res_pjsip"]');
+    await cp.page.waitForSelector('.module-page[data-module="res_pjsip"]');
+    const detail = await api<{ dependents: string[] }>(s.url, 'GET', '/modules/res_pjsip');
+    expect(detail.dependents.length).toBeGreaterThan(40);
+    const links = await cp.page.$$eval('.module-page .links a', (els) => els.map((el) => el.textContent));
+    expect(links).toEqual(detail.dependents);
+    // Focused on res_pjsip: its family is drawn, its users among them.
+    await cp.page.waitForFunction(`document.querySelector('#match-count').textContent.includes('res_pjsip and its family')`);
+    const drawn = await cp.page.$$eval('g.node', (els) => els.map((el) => el.getAttribute('data-module')));
+    expect(drawn).toEqual(expect.arrayContaining(detail.dependents));
+    expect(cp.errors).toEqual([]);
+  });
+});

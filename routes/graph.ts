@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { answers } from '../src/http/answers.js';
 import { graphToDot } from '../src/http/graph-dot.js';
-import { type GraphAnswer, GraphQuery, GraphSchema } from '../src/http/schemas/graph.js';
+import { GraphQuery, GraphSchema } from '../src/http/schemas/graph.js';
 import type { RouteOptions } from '../src/http/context.js';
 
 export const graphRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { context }) => {
@@ -15,17 +15,10 @@ export const graphRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { co
       response: answers({ 200: GraphSchema }),
     },
     handler: async (request, reply) => {
-      const { loader } = context;
-      const core = loader.graph();
+      const graph = context.loader.graph();
       if (request.query.format === 'dot') {
-        return reply.type('text/vnd.graphviz; charset=utf-8').serializer((text: unknown) => String(text)).send(graphToDot(core));
+        return reply.type('text/vnd.graphviz; charset=utf-8').serializer((text: unknown) => String(text)).send(graphToDot(graph));
       }
-      // The core's nodes do not say `stale`; the detail of a module with a live instance does.
-      const live = (state: string): boolean => state === 'running' || state === 'unloading';
-      const graph: GraphAnswer = {
-        ...core,
-        nodes: core.nodes.map((node) => ({ ...node, stale: live(node.state) && loader.get(node.name).stale })),
-      };
       return graph;
     },
   });

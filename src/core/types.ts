@@ -112,6 +112,8 @@ export interface ModuleSummary {
   use_count: number;
   lib_loaded: boolean;
   blocked: boolean;
+  /** It runs an older binary than the one on disk now (SPEC 6.10): reload it to upgrade. */
+  stale: boolean;
 }
 
 export interface DependencyInfo {
@@ -134,8 +136,6 @@ export interface ModuleDetail extends ModuleSummary {
   provides: Array<{ type: string; name: string; priority: number; registered: boolean }>;
   /** The binary on disk matches the manifest checksum (null when not yet verified). */
   checksum_ok: boolean | null;
-  /** The binary changed on disk since the running lib was imported (SPEC 6.10). */
-  stale: boolean;
   /** Firm-unload requests not yet satisfied. */
   pending: UserInfo[];
   /** Why the last load failed or was declined. */
@@ -163,7 +163,7 @@ export interface GraphEdge {
 }
 
 export interface Graph {
-  nodes: Array<{ name: string; state: ModuleState }>;
+  nodes: Array<{ name: string; state: ModuleState; stale: boolean }>;
   edges: GraphEdge[];
 }
 

@@ -39,6 +39,7 @@ export class Views {
       use_count: entry.users.size,
       lib_loaded: entry.lib !== null,
       blocked: entry.blocked,
+      stale: isStale(entry),
     };
   }
 
@@ -81,11 +82,6 @@ export class Views {
       dependents: [...dependents].sort(),
       provides,
       checksum_ok: entry.diskChecksum === undefined ? null : entry.diskChecksum === digest,
-      stale:
-        isActive(entry.state) &&
-        entry.libChecksum !== null &&
-        entry.diskChecksum !== undefined &&
-        entry.diskChecksum !== checksumDigest(entry.libChecksum),
       pending: pendingOf(this.core, entry),
       reason: entry.reason,
     };
@@ -159,7 +155,7 @@ export class Views {
     const nodes: Graph['nodes'] = [];
     const edges: GraphEdge[] = [];
     for (const entry of this.core.table.values()) {
-      nodes.push({ name: entry.name, state: entry.state });
+      nodes.push({ name: entry.name, state: entry.state, stale: isStale(entry) });
       for (const dep of this.dependencies(entry)) {
         if (dep.provider === null) continue;
         edges.push({ from: entry.name, to: dep.provider, type: dep.type, name: dep.name, kind: 'uses', user_kind: dep.user_kind });
@@ -199,6 +195,13 @@ export class Views {
     }
     return chains.reverse();
   }
+}
+
+/** The running lib came from another binary than the one on disk now (SPEC 6.10). */
+function isStale(entry: ModuleEntry): boolean {
+  return (
+    isActive(entry.state) && entry.libChecksum !== null && entry.diskChecksum !== undefined && entry.diskChecksum !== checksumDigest(entry.libChecksum)
+  );
 }
 
 function cmp(a: string, b: string): number {

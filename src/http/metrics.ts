@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LoaderApi, OpLogEntry } from '../core/api.js';
-import { MODULE_STATES, USER_KINDS, type LoaderEvent } from '../core/types.js';
+import { MODULE_STATES, USER_KINDS } from '../core/types.js';
 import type { HubObserver } from './events/hub.js';
 import type { Exposition } from './metrics/exposition.js';
 import { CounterTally, HistogramTally, type Sample } from './metrics/tally.js';
@@ -26,8 +26,6 @@ export interface Metrics {
   hubObserver: HubObserver;
   /** Records one finished loader operation (subscribe it with `loader.subscribeOperations`). */
   observeOperation(entry: OpLogEntry): void;
-  /** Watches loader events for modules that went stale (subscribe it with `loader.subscribe`). */
-  observeEvent(event: LoaderEvent): void;
   /** Records one answered HTTP request; `route` is the route's pattern, not the URL. */
   observeRequest(method: string, route: string | undefined, status: number, seconds: number): void;
   /** Records one config reload: `result` is `ok` or the error code. */
@@ -79,16 +77,6 @@ export function createMetrics(sources: MetricsSources): Metrics {
   const reloads = new CounterTally(['result']);
   const events = { published: 0, cutOff: 0, dropped: new CounterTally(['reason']) };
   const lastReload = { ok: 1, seconds: 0, successAt: Date.now() / 1000 };
-  /** Modules reported stale by a rescan; checked against the loader at each scrape. */
-  const staleCandidates = new Set<string>();
-
-  const staleCount = (): number => {
-    const loader = sources.loader();
-    for (const name of staleCandidates) {
-      if (!loader.has(name) || !loader.get(name).stale) staleCandidates.delete(name);
-    }
-    return staleCandidates.size;
-  };
 
   const definitions: MetricDefinition[] = [
     gauge('modloader_build_info', 'The running version (always 1)', () => [
@@ -110,7 +98,9 @@ export function createMetrics(sources: MetricsSources): Metrics {
     gauge('modloader_module_users', 'Per module: how many users hold it (its use count)', () =>
       sources.loader().list().map((m) => ({ labels: { module: m.name }, value: m.use_count })),
     ),
-    gauge('modloader_modules_stale', 'Running modules whose binary changed on disk since they were loaded (SPEC 6.10)', () => one(staleCount())),
+    gauge('modloader_modules_stale', 'Running modules whose binary changed on disk since they were loaded (SPEC 6.10)', () =>
+      one(sources.loader().list().filter((m) => m.stale).length),
+    ),
     gauge('modloader_users', 'Users by kind', () => {
       const counts = new Map<string, number>(USER_KINDS.map((k) => [k, 0]));
       for (const u of sources.loader().users()) counts.set(u.kind, (counts.get(u.kind) ?? 0) + 1);
@@ -145,9 +135,6 @@ export function createMetrics(sources: MetricsSources): Metrics {
       const values = [entry.kind, entry.ok ? 'ok' : (entry.code ?? 'internal')];
       operations.inc(values);
       operationDurations.observe(values, entry.duration_ms / 1000);
-    },
-    observeEvent(event) {
-      if (event.event === 'manifest_change' && event.stale && event.module) staleCandidates.add(event.module);
     },
     observeRequest(method, route, status, seconds) {
       const label = route ?? UNMATCHED_ROUTE;

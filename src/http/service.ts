@@ -179,7 +179,6 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
   loader.subscribe(hub.publish);
   loader.subscribe(logEvents(logger, () => startup.state === 'running' || bulk !== null));
   loader.subscribe(startup.observe);
-  loader.subscribe(metrics.observeEvent);
   loader.subscribeOperations(metrics.observeOperation);
   const manager = managerConf && new ManagerListener({ conf: managerConf, loader, logger, startedAt: Date.now() });
 

@@ -32,7 +32,4 @@ export const GraphSchema = named(
   }),
 );
 
-/** The core's graph, with each node's `stale` flag added by the route. */
-export type GraphAnswer = Omit<Graph, 'nodes'> & { nodes: Array<Graph['nodes'][number] & { stale: boolean }> };
-
-type _GraphCheck = Accepts<z.output<typeof GraphSchema>, GraphAnswer>;
+type _GraphCheck = Accepts<z.output<typeof GraphSchema>, Graph>;

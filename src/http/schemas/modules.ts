@@ -21,6 +21,7 @@ export const ModuleSummarySchema = named(
     use_count: z.number().int(),
     lib_loaded: z.boolean(),
     blocked: described(z.boolean(), 'The lib is kept loaded after its instance stopped (block_unload).'),
+    stale: described(z.boolean(), 'It runs an older binary than the one on disk (SPEC 6.10): reload it to upgrade.'),
   }),
 );
 
@@ -46,7 +47,6 @@ export const ModuleDetailSchema = named(
     dependents: described(z.array(z.string()), 'Modules that hold a user of this one.'),
     provides: z.array(z.object({ type: z.string(), name: z.string(), priority: z.number(), registered: z.boolean() })),
     checksum_ok: z.boolean().nullable(),
-    stale: described(z.boolean(), 'The binary changed on disk since the running lib was imported.'),
     pending: described(z.array(UserSchema), 'Firm-unload requests not yet satisfied.'),
     reason: described(z.string().nullable(), 'Why the last load failed or was declined.'),
   }),

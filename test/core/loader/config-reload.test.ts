@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../../src/core/invariants.js';
-import type { DialplanEntry, Policy } from '../../../src/core/policy.js';
+import type { Policy } from '../../../src/core/policy.js';
 import { cosmetic } from '../support/cosmetic.js';
 import { rejection } from '../support/rejection.js';
 import { changes, snapshot } from '../support/snapshot.js';
-import { world } from '../support/world.js';
+import { dialplanStep, world } from '../support/world.js';
 
 const specs = [
   { name: 'chan_sip', uses: ['res_rtp'], load_priority: 'channel_driver' as const },
@@ -25,14 +25,6 @@ const specs = [
   { name: 'app_system', provides: ['application=System'] },
 ];
 
-const step = (context: string, exten: string, priority: string, app: string, line: number): DialplanEntry => ({
-  context,
-  exten,
-  priority,
-  app,
-  file: 'extensions.conf',
-  line,
-});
 
 /** The shipped config in miniature: require, load, neverload, [uses] of both types, extconfig, a dialplan. */
 const policy = (): Partial<Policy> => ({
@@ -45,7 +37,7 @@ const policy = (): Partial<Policy> => ({
     { module: 'pbx_config', type: 'function', name: 'GLOBAL', file: 'modules.conf', line: 13 },
   ],
   extconfig: [{ config: 'extensions.conf', driver: 'sqlite3', database: 'asterisk', table: 'ast_config', file: 'extconfig.conf', line: 2 }],
-  dialplan: [step('test', 's', '1', 'Gosub', 5), step('mymacro', 's', '1', 'Return', 8), step('internal', '100', '1', 'Dial', 12)],
+  dialplan: [dialplanStep('test', 's', '1', 'Gosub', 5), dialplanStep('mymacro', 's', '1', 'Return', 8), dialplanStep('internal', '100', '1', 'Dial', 12)],
 });
 
 const started = async () => {
@@ -89,7 +81,7 @@ describe('a config reload that changes something', () => {
   it('lists new dialplan steps as add_user steps', async () => {
     const w = await started();
     const p = w.loader.policy();
-    const result = await w.loader.setPolicy({ ...p, dialplan: [...p.dialplan, step('internal', '600', '1', 'Echo', 14), step('internal', '101', '1', 'Dial', 13)] });
+    const result = await w.loader.setPolicy({ ...p, dialplan: [...p.dialplan, dialplanStep('internal', '600', '1', 'Echo', 14), dialplanStep('internal', '101', '1', 'Dial', 13)] });
     expect(result.plan).toHaveLength(2);
     expect(result.plan).toEqual(
       expect.arrayContaining([

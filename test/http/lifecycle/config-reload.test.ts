@@ -4,26 +4,16 @@
  * module restarts), a lifted `neverload` is lifted, new dialplan lines are `add_user` steps, and
  * names in `[modules]` that match no module are warnings with file and line.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { editConfig, http, streamed } from '../support/lifecycle.js';
-import { startService, type TestService } from '../support/service.js';
-import { openStream, type StreamClient } from '../support/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { editConfig, http, servicePerTest, streamed } from '../support/lifecycle.js';
 
-let s: TestService | undefined;
-let stream: StreamClient | undefined;
-afterEach(async () => {
-  await stream?.close();
-  await s?.stop();
-  s = undefined;
-  stream = undefined;
-});
+const services = servicePerTest();
 
 const lineOf = (text: string, line: string): number => text.split('\n').indexOf(line) + 1;
 
 describe('POST /config/reload after a cosmetic edit', () => {
   it('plans nothing and restarts nothing while a call is up (a comment line added at the top of modules.conf)', async () => {
-    s = await startService({ listen: true });
-    stream = await openStream(s.url);
+    const { s, stream } = await services.start();
     const call = await http(s, 'POST', '/actions/Originate', { peer: 'alice' });
     expect(call.status).toBe(200);
     await editConfig(s, 'modules.conf', (text) => `; reviewed by ops\n${text}`);
@@ -38,7 +28,7 @@ describe('POST /config/reload after a cosmetic edit', () => {
   });
 
   it('plans nothing when [uses] lines are reordered and extensions.conf gets blank and comment lines', async () => {
-    s = await startService({ listen: true });
+    const { s } = await services.start();
     const before = s.loader.users().map((u) => u.id).sort();
     await editConfig(s, 'modules.conf', (text) => text.replace('chan_sip=cdr_custom ; chan_sip requires cdr_custom per admin\n', '').replace('pbx_config=app_dial\n', 'pbx_config=app_dial\nchan_sip=cdr_custom\n'));
     await editConfig(s, 'extensions.conf', (text) => text.replace('[test]\n', '\n; the test context\n\n[test]\n').replace('exten => 600,1,Echo()', '\nexten => 600,1,Echo()'));
@@ -51,7 +41,7 @@ describe('POST /config/reload after a cosmetic edit', () => {
 
 describe('POST /config/reload after a real edit', () => {
   it('lifts a neverload line that was removed: the banned module can load again', async () => {
-    s = await startService({ listen: true });
+    const { s } = await services.start();
     expect((await http(s, 'POST', '/modules/func_shell/load')).json.code).toBe('neverload');
     await editConfig(s, 'modules.conf', (text) => text.replace('neverload=func_shell\n', ''));
     const reload = await http(s, 'POST', '/config/reload');
@@ -63,7 +53,7 @@ describe('POST /config/reload after a real edit', () => {
   });
 
   it('lists new dialplan lines as add_user steps', async () => {
-    s = await startService({ listen: true });
+    const { s } = await services.start();
     await editConfig(s, 'extensions.conf', (text) => `${text}exten => 800,1,ExtenSpy(SIP)\nexten => 601,1,Echo()\n`);
     const reload = await http(s, 'POST', '/config/reload');
     expect(reload.status).toBe(200);
@@ -78,7 +68,7 @@ describe('POST /config/reload after a real edit', () => {
   });
 
   it('warns, with file and line, about load, noload, neverload and require lines naming no module', async () => {
-    s = await startService({ listen: true });
+    const { s } = await services.start();
     const added = ['load=app_nothere', 'noload=res_nothere.so', 'neverload=func_nothere', 'require=chan_nothere'];
     const text = await editConfig(s, 'modules.conf', (t) => t.replace('[modules]\n', `[modules]\n${added.join('\n')}\n`));
     const edited = text.replace('[modules]\n', `[modules]\n${added.join('\n')}\n`);

@@ -4,28 +4,17 @@
  * res_timing_pthread, the decline reported in the plan and the event stream, and dahdi's
  * load() run once per operation.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { barrier, http, streamed, trailOf } from '../support/lifecycle.js';
-import { startService, type TestService } from '../support/service.js';
-import { openStream, type StreamClient } from '../support/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { barrier, http, servicePerTest, streamed, trailOf } from '../support/lifecycle.js';
 
-let s: TestService | undefined;
-let stream: StreamClient | undefined;
-afterEach(async () => {
-  await stream?.close();
-  await s?.stop();
-  s = undefined;
-  stream = undefined;
-});
+const services = servicePerTest();
 
 const modulesConf = (autoload: boolean) =>
   `[modules]\nautoload=${autoload ? 'yes' : 'no'}\nneverload=res_timing_timerfd\nneverload=app_system\nneverload=func_shell\n`;
 
 describe('a declining timer', () => {
   it('with autoload=yes and timerfd banned, chan_sip runs on res_timing_pthread; dahdi is tried once', async () => {
-    s = await startService({ listen: true, history: 10_000, config: { 'modules.conf': modulesConf(true) } });
-    stream = await openStream(s.url, '?since=0');
-    await stream.waitFor((m) => m.event === 'live');
+    const { s, stream } = await services.start({ since: 0, config: { 'modules.conf': modulesConf(true) } });
     const sip = await http(s, 'GET', '/modules/chan_sip');
     expect(sip.json.state).toBe('running');
     expect(sip.json.dependencies).toContainEqual(expect.objectContaining({ type: 'service', name: 'timer', provider: 'res_timing_pthread' }));
@@ -37,8 +26,7 @@ describe('a declining timer', () => {
   });
 
   it('POST /modules/chan_sip/load moves on to pthread and reports the decline in the plan and the stream', async () => {
-    s = await startService({ listen: true, config: { 'modules.conf': modulesConf(false) } });
-    stream = await openStream(s.url);
+    const { s, stream } = await services.start({ config: { 'modules.conf': modulesConf(false) } });
     const load = await http(s, 'POST', '/modules/chan_sip/load');
     expect(load.status).toBe(200);
     expect(load.json.state).toBe('running');

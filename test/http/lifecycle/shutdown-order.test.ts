@@ -3,21 +3,14 @@
  * SIGTERM runs) never stops a module while a running module holds it, whatever the order in
  * which the holds were taken. Watched over a real websocket until the stream is cut off.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { UserInfo } from '../../../src/core/types.js';
 import { stopOrderViolations, unloadingOrder } from '../../core/support/stop-order.js';
-import { editConfig, http, streamed } from '../support/lifecycle.js';
-import { startService, type TestService } from '../support/service.js';
-import { openStream, type StreamClient } from '../support/ws-client.js';
+import { editConfig, http, servicePerTest, streamed } from '../support/lifecycle.js';
+import type { TestService } from '../support/service.js';
+import type { StreamClient } from '../support/ws-client.js';
 
-let s: TestService | undefined;
-let stream: StreamClient | undefined;
-afterEach(async () => {
-  await stream?.close();
-  await s?.stop();
-  s = undefined;
-  stream = undefined;
-});
+const services = servicePerTest();
 
 /** Shuts the service down and returns the shutdown's events, in order. */
 async function shutdown(service: TestService, events: StreamClient) {
@@ -33,8 +26,7 @@ async function shutdown(service: TestService, events: StreamClient) {
 
 describe('shutdown of the sample PBX', () => {
   it('stops chan_sip before res_http_websocket, which it took hold of when it was loaded over REST after startup', async () => {
-    s = await startService({ listen: true });
-    stream = await openStream(s.url);
+    const { s, stream } = await services.start();
     const load = await http(s, 'POST', '/modules/res_http_websocket/load');
     expect(load.status).toBe(200);
     expect((await http(s, 'GET', '/modules/res_http_websocket')).json.dependents).toContain('chan_sip');
@@ -46,8 +38,7 @@ describe('shutdown of the sample PBX', () => {
   });
 
   it('stops chan_sip before pbx_config and cdr_custom after a config reload', async () => {
-    s = await startService({ listen: true });
-    stream = await openStream(s.url);
+    const { s, stream } = await services.start();
     await editConfig(s, 'modules.conf', (text) => `; edited by the operator\n${text}`);
     expect((await http(s, 'POST', '/config/reload')).status).toBe(200);
 
@@ -59,8 +50,7 @@ describe('shutdown of the sample PBX', () => {
   });
 
   it('stops every holder first when a running module took a dependency late (a [uses] line added and reloaded)', async () => {
-    s = await startService({ listen: true });
-    stream = await openStream(s.url);
+    const { s, stream } = await services.start();
     await editConfig(s, 'modules.conf', (text) => text.replace('chan_sip=pbx_config', 'chan_sip=pbx_config\nchan_sip=func_cut'));
     const reload = await http(s, 'POST', '/config/reload');
     expect(reload.json.plan).toContainEqual({ module: 'func_cut', action: 'load' });

@@ -4,9 +4,10 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { LoaderEvent } from '../../../src/core/types.js';
-import type { TestService } from './service.js';
-import { eventsOf, type StreamClient } from './ws-client.js';
+import { startService, type TestService, type TestServiceOptions } from './service.js';
+import { eventsOf, openStream, type StreamClient } from './ws-client.js';
 
 export interface HttpAnswer {
   status: number;
@@ -50,4 +51,29 @@ export async function barrier(s: TestService, stream: StreamClient, running = 'c
   const reload = await http(s, 'POST', `/modules/${running}/reload`);
   if (reload.status !== 200) throw new Error(`barrier: reload of ${running} answered ${reload.status}`);
   await stream.waitFor((m) => m.event === 'reload' && m.op === reload.json.op, 'the barrier reload');
+}
+
+/**
+ * A fresh listening service with an event stream open on it (from `since`, when given) per
+ * test, both closed after the test. Call at the top of a test file, `start()` in each test.
+ */
+export function servicePerTest(): { start(options?: TestServiceOptions & { since?: number }): Promise<{ s: TestService; stream: StreamClient }> } {
+  let s: TestService | undefined;
+  let stream: StreamClient | undefined;
+  afterEach(async () => {
+    await stream?.close();
+    await s?.stop();
+    s = undefined;
+    stream = undefined;
+  });
+  return {
+    async start(options = {}) {
+      const service = await startService({ ...options, listen: true });
+      s = service;
+      const events = await openStream(service.url, options.since === undefined ? '' : `?since=${options.since}`);
+      stream = events;
+      if (options.since !== undefined) await events.waitFor((m) => m.event === 'live', 'the end of the replay');
+      return { s: service, stream: events };
+    },
+  };
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isLoaderError } from '../../../src/core/errors.js';
 import { checkInvariants } from '../../../src/core/invariants.js';
-import type { DialplanEntry } from '../../../src/core/policy.js';
-import { entries, world } from '../support/world.js';
+import { dialplanStep, entries, world } from '../support/world.js';
 
 const pbxSpecs = [
   { name: 'chan_sip', uses: ['res_rtp_asterisk', 'service=timer'], load_priority: 'channel_driver' as const },
@@ -19,14 +18,6 @@ const pbxSpecs = [
   { name: 'cdr_custom' },
 ];
 
-const step = (context: string, exten: string, priority: string, app: string, line: number): DialplanEntry => ({
-  context,
-  exten,
-  priority,
-  app,
-  file: 'extensions.conf',
-  line,
-});
 
 describe('startup', () => {
   it('autoload=no loads exactly require and load entries with their dependencies; neverload beats load', async () => {
@@ -85,7 +76,7 @@ describe('startup', () => {
   it('gives each dialplan step a dialplan user on the application provider, loaded before the dialplan owner', async () => {
     const w = world(pbxSpecs, {
       load: entries('modules.conf', 'pbx_config'),
-      dialplan: [step('test', 's', '1', 'Gosub', 2), step('test', 's', '2', 'Dial', 3), step('test', 's', '3', 'Nowhere', 4)],
+      dialplan: [dialplanStep('test', 's', '1', 'Gosub', 2), dialplanStep('test', 's', '2', 'Dial', 3), dialplanStep('test', 's', '3', 'Nowhere', 4)],
     });
     const result = await w.loader.startup();
     const order = result.plan.filter((s) => s.action === 'load').map((s) => s.module);
@@ -151,9 +142,9 @@ describe('config reload of admin-declared dependencies', () => {
   });
 
   it('follows the dialplan: new steps hold their application, removed steps let it go', async () => {
-    const w = world(pbxSpecs, { load: entries('modules.conf', 'pbx_config'), dialplan: [step('test', 's', '1', 'Gosub', 2)] });
+    const w = world(pbxSpecs, { load: entries('modules.conf', 'pbx_config'), dialplan: [dialplanStep('test', 's', '1', 'Gosub', 2)] });
     await w.loader.startup();
-    await w.loader.setPolicy({ ...w.loader.policy(), dialplan: [step('test', 's', '1', 'Dial', 2)] });
+    await w.loader.setPolicy({ ...w.loader.policy(), dialplan: [dialplanStep('test', 's', '1', 'Dial', 2)] });
     expect(w.loader.get('app_stack').state).toBe('available');
     expect(w.loader.get('app_dial').users).toMatchObject([{ kind: 'dialplan', holder: 'dialplan:test,s,1' }]);
   });

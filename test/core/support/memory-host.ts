@@ -23,6 +23,13 @@ export interface StubSpec {
   block?: boolean;
   /** Throw in unload(). */
   unloadThrows?: boolean;
+  /**
+   * `type=name` APIs to take with `ctx.use` at the end of load(), as a module does with an
+   * optional API: when nothing provides one, it carries on without (recorded `use-miss`).
+   */
+  useInLoad?: string[];
+  /** `type=name` APIs to take with `ctx.use` in the onCanuse hook (whatever module loaded). */
+  useOnCanuse?: string[];
 }
 
 function ref(text: string): Ref {
@@ -47,6 +54,8 @@ export class MemoryHost implements LoaderHost {
   /** Modules whose binary on disk no longer matches their manifest. */
   readonly tampered = new Set<string>();
   clock = Date.parse('2026-01-01T00:00:00Z');
+  /** Consulted before every ctx.use a stub makes; false skips it (recorded `use-skip`). */
+  useGuard: ((holder: string, api: string) => boolean) | null = null;
 
   constructor(specs: StubSpec[] = []) {
     for (const spec of specs) this.put(spec);
@@ -106,6 +115,7 @@ export class MemoryHost implements LoaderHost {
           ctx.register(r.type, r.name, { from: name }, { priority: r.priority });
         }
         if (spec.block) ctx.blockUnload();
+        for (const api of spec.useInLoad ?? []) host.tryUse(name, ctx, api);
         switch (spec.behaviour ?? 'success') {
           case 'success':
             return 'success';
@@ -128,10 +138,31 @@ export class MemoryHost implements LoaderHost {
       async reload() {
         host.calls.push(`reload ${name}`);
       },
-      async onCanuse(_ctx, used) {
+      async onCanuse(ctx, used) {
         host.calls.push(`canuse ${name} ${used}`);
+        for (const api of spec.useOnCanuse ?? []) host.tryUse(name, ctx, api);
+      },
+      async onCanuseGone(_ctx, used) {
+        host.calls.push(`canuse_gone ${name} ${used}`);
       },
     };
+  }
+
+  /** `ctx.use(type, name)` on behalf of `holder`, recorded as `use holder type=name` or `use-miss …`. */
+  tryUse(holder: string, ctx: ModuleContext, api: string): boolean {
+    if (this.useGuard && !this.useGuard(holder, api)) {
+      this.calls.push(`use-skip ${holder} ${api}`);
+      return false;
+    }
+    const r = ref(api);
+    try {
+      ctx.use(r.type, r.name);
+      this.calls.push(`use ${holder} ${api}`);
+      return true;
+    } catch {
+      this.calls.push(`use-miss ${holder} ${api}`);
+      return false;
+    }
   }
 
   async readConfig(file: string): Promise<ConfigFile | null> {

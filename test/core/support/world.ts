@@ -1,6 +1,6 @@
 /** Builds a loader over a MemoryHost and records its events, for core tests. */
 import { Loader } from '../../../src/core/loader.js';
-import { emptyPolicy, type Policy } from '../../../src/core/policy.js';
+import { emptyPolicy, type DialplanEntry, type Policy } from '../../../src/core/policy.js';
 import type { LoaderEvent } from '../../../src/core/types.js';
 import { MemoryHost, type StubSpec } from './memory-host.js';
 
@@ -32,4 +32,9 @@ export function world(specs: StubSpec[], policy: Partial<Policy> = {}, options: 
 /** Policy entries as the config readers make them. */
 export function entries(file: string, ...names: string[]) {
   return names.map((name, i) => ({ name, file, line: i + 1 }));
+}
+
+/** A dialplan step of extensions.conf as the config reader makes it: `exten => exten,priority,App()`. */
+export function dialplanStep(context: string, exten: string, priority: string, app: string, line: number): DialplanEntry {
+  return { context, exten, priority, app, file: 'extensions.conf', line };
 }

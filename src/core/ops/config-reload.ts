@@ -8,7 +8,7 @@
 import type { Core, Op } from '../core.js';
 import { isLoaderError, LoaderError } from '../errors.js';
 import { reaches } from '../holds.js';
-import { holderOf, identityOf, stepUser, type DeclaredDependency, type ModuleEntry, type UserRecord } from '../model.js';
+import { identityOf, stepUser, type DeclaredDependency, type ModuleEntry, type UserRecord } from '../model.js';
 import { declaredAt, resolveDependency } from '../plan/resolve.js';
 import type { Policy } from '../policy.js';
 import { reportRefusal } from '../refusals.js';
@@ -23,6 +23,8 @@ import { applyFirm, firmClosure } from './unload.js';
 
 export async function setPolicy(core: Core, op: Op, policy: Policy): Promise<OpResult> {
   const before = wantedByPolicy(core);
+  const declaredBefore = new Map<ModuleEntry, Set<string>>();
+  for (const entry of core.table.values()) if (entry.bound) declaredBefore.set(entry, new Set(declarationsOf(core, entry).keys()));
   core.table.setPolicy(policy);
   const failures: Failures = [];
   const report = (err: LoaderError, module: string): void => {
@@ -47,7 +49,7 @@ export async function setPolicy(core: Core, op: Op, policy: Policy): Promise<OpR
   }
   dropUndeclared(core, op);
   await settle(core, op);
-  await bindNewlyDeclared(core, op, report);
+  await bindNewlyDeclared(core, op, declaredBefore, report);
   const added = [...wanted.keys()].filter((name) => !before.has(name));
   await loadEach(core, op, added, addAdmin(core, op, wanted), failures, (err, root) => reportRefusal(core, op, err, root));
   await settle(core, op);
@@ -57,8 +59,9 @@ export async function setPolicy(core: Core, op: Op, policy: Policy): Promise<OpR
 
 /**
  * Dependencies declared in config files that a running module no longer has are released; those
- * still declared (wherever they now stand) stay bound, their line brought up to date. Manifest
- * dependencies stay bound while the module runs (SPEC 6.13).
+ * still declared, wherever they now stand, stay bound and untouched (the line a user shows is
+ * where it was declared when it was made). Manifest dependencies stay bound while the module
+ * runs (SPEC 6.13).
  */
 function dropUndeclared(core: Core, op: Op): void {
   for (const entry of core.table.values()) {
@@ -70,21 +73,12 @@ function dropUndeclared(core: Core, op: Op): void {
     const users: Array<UserRecord | null> = [];
     for (let i = 0; i < bound.deps.length; i++) {
       const dep = bound.deps[i]!;
-      const now = dep.userKind === undefined ? dep : declared.get(identityOf(dep));
-      if (!now) continue;
-      deps.push(now);
+      if (dep.userKind !== undefined && !declared.has(identityOf(dep))) continue;
+      deps.push(dep);
       providers.push(bound.providers[i]!);
       users.push(bound.users[i]!);
-      const user = bound.users[i];
-      if (user && user.dep === dep && now !== dep) {
-        user.dep = now;
-        user.holder = holderOf(now, entry.name);
-      }
     }
-    if (deps.length === bound.deps.length) {
-      if (deps.some((d, i) => d !== bound.deps[i])) entry.bound = { deps, providers, users };
-      continue;
-    }
+    if (deps.length === bound.deps.length) continue;
     const kept = new Set(users);
     for (const user of new Set(bound.users)) {
       if (!user || kept.has(user) || !core.users.has(user)) continue;
@@ -95,14 +89,23 @@ function dropUndeclared(core: Core, op: Op): void {
   }
 }
 
-/** Config-declared dependencies new to running modules are loaded and held now (SPEC 6.15). */
-async function bindNewlyDeclared(core: Core, op: Op, report: (err: LoaderError, module: string) => void): Promise<void> {
+/**
+ * Config-declared dependencies new to running modules are loaded and held now (SPEC 6.15).
+ * Only what the files newly declare: one declared before and not bound (refused then) is not
+ * tried again, so a cosmetic edit plans nothing.
+ */
+async function bindNewlyDeclared(
+  core: Core,
+  op: Op,
+  declaredBefore: ReadonlyMap<ModuleEntry, ReadonlySet<string>>,
+  report: (err: LoaderError, module: string) => void,
+): Promise<void> {
   const running = [...core.table.values()].filter((e) => e.state === 'running' && e.bound).sort((a, b) => a.loadSeq - b.loadSeq);
   for (const entry of running) {
-    const boundIdentities = new Set(entry.bound!.deps.filter((d) => d.userKind !== undefined).map(identityOf));
-    for (const dep of declarationsOf(core, entry).values()) {
+    const before = declaredBefore.get(entry);
+    for (const [identity, dep] of declarationsOf(core, entry)) {
       if (entry.state !== 'running' || !entry.bound) break;
-      if (dep.userKind === undefined || boundIdentities.has(identityOf(dep))) continue;
+      if (before?.has(identity) || entry.bound.deps.some((d) => d.userKind !== undefined && identityOf(d) === identity)) continue;
       try {
         await bind(core, op, entry, dep);
       } catch (err) {
@@ -122,13 +125,15 @@ async function bind(core: Core, op: Op, entry: ModuleEntry, dep: DeclaredDepende
     });
   }
   const provider = core.table.require(resolved.provider);
-  if (provider === entry || reaches(core, provider, entry)) {
-    throw new LoaderError('dependency_cycle', `${entry.name} -> ${provider.name} would close a cycle through running modules`, {
+  const cycle = (): LoaderError =>
+    new LoaderError('dependency_cycle', `${entry.name} -> ${provider.name} would close a cycle through running modules`, {
       cycle: [entry.name, provider.name, entry.name],
       edges: [{ from: entry.name, to: provider.name, uses: `${dep.type}=${dep.name}`, declared_in: declaredAt(dep) }],
     });
-  }
+  if (provider === entry || reaches(core, provider, entry)) throw cycle();
   await loadAll(core, op, [provider.name]);
+  // Loading it may have made it hold `entry` (it depends on it): the hold would close a loop.
+  if (reaches(core, provider, entry)) throw cycle();
   const user = holdDependency(core, op, entry, dep, provider.name);
   op.steps.push({ module: provider.name, action: 'add_user', user: stepUser(user) });
   const bound = entry.bound!;

@@ -51,7 +51,7 @@ async function firmUnload(core: Core, op: Op, entry: ModuleEntry, dryRun: boolea
     op.steps.push(...stopSteps(orderStops(records, doomedModules(records, released, []), new Set(released.map((u) => u.id))), labels));
     return { ...result(op, entry, true), pending: firm.request.map(userInfo) };
   }
-  entry.firm = true;
+  for (const name of firm.modules) core.table.require(name).firm = true;
   applyFirm(core, op, firm);
   await settle(core, op, labels);
   return { ...result(op, entry, false), pending: pendingOf(core, entry), users: [...entry.users.values()].map(userInfo) };

@@ -61,6 +61,10 @@ describe('docs/events.md', () => {
     refused(await http(s, 'POST', '/modules/app_system/load')); // neverload_refused
     ok(await http(s, 'POST', '/modules/chan_sip/reload'));
 
+    // A load that pulls in dependencies, and its unload: cascade_unload down to them.
+    ok(await http(s, 'POST', '/modules/func_periodic_hook/load'));
+    ok(await http(s, 'POST', '/modules/func_periodic_hook/unload'));
+
     // A hold that does not let go at once: dispose_request; then a fault.
     const hold = await http(s, 'POST', '/modules/func_cut/users', { holder: 'ops-tool' });
     ok(hold);

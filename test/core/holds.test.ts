@@ -5,8 +5,8 @@
  * provider, which is how a loop through an optional API is broken.
  */
 import { describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../../src/core/invariants.js';
-import { world } from '../support/world.js';
+import { checkInvariants } from '../../src/core/invariants.js';
+import { world } from './support/world.js';
 
 /**
  * The issue's loop: mod_a uses module mod_b; mod_b lists function=FA (provided by mod_a) in

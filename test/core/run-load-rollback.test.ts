@@ -5,10 +5,10 @@
  * it was: same users, same registrations, same state.
  */
 import { describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../../src/core/invariants.js';
-import { rejection } from '../support/rejection.js';
-import { changes, snapshot } from '../support/snapshot.js';
-import { world } from '../support/world.js';
+import { checkInvariants } from '../../src/core/invariants.js';
+import { rejection } from './support/rejection.js';
+import { changes, snapshot } from './support/snapshot.js';
+import { world } from './support/world.js';
 
 /**
  * The issue's reproduction: cdr_c lists res_n in [canuse] and, when told res_n loaded, takes

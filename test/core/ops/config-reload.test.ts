@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../../src/core/invariants.js';
 import type { Policy } from '../../../src/core/policy.js';
 import { cosmetic } from '../support/cosmetic.js';
+import { pbxSpecs } from '../support/pbx-specs.js';
 import { rejection } from '../support/rejection.js';
 import { changes, snapshot } from '../support/snapshot.js';
-import { dialplanStep, world } from '../support/world.js';
+import { dialplanStep, entries, world } from '../support/world.js';
 
 const specs = [
   { name: 'chan_sip', uses: ['res_rtp'], load_priority: 'channel_driver' as const },
@@ -140,6 +141,59 @@ describe('a config reload that changes something', () => {
     const result = await w.loader.setPolicy({ ...p, neverload: [...p.neverload, { name: 'app_echo', file: 'modules.conf', line: 6 }] });
     expect(result.plan).toContainEqual({ module: 'app_echo', action: 'release_user', user: expect.objectContaining({ kind: 'admin' }) });
     expect(w.loader.get('app_echo').state).toBe('available');
+    expect(checkInvariants(w.loader)).toEqual([]);
+  });
+});
+
+describe('config reload (setPolicy)', () => {
+  it('releases admin references the new policy drops, loads new ones, and applies bans added and lifted', async () => {
+    const w = world(pbxSpecs, { load: entries('modules.conf', 'chan_sip', 'app_dial'), neverload: entries('modules.conf', 'func_shell') });
+    await w.loader.startup();
+    await w.loader.load('cdr_custom');
+    await w.loader.setPolicy({
+      ...w.loader.policy(),
+      load: entries('modules.conf', 'app_dial', 'app_stack'),
+      neverload: entries('modules.conf', 'cdr_custom'),
+    });
+    expect(w.running().sort()).toEqual(['app_dial', 'app_stack']);
+    expect(w.loader.policy().neverload.map((e) => e.name)).toEqual(['cdr_custom']);
+    expect(checkInvariants(w.loader)).toEqual([]);
+    // The lifted ban on func_shell holds no more (SPEC 6.15).
+    await w.loader.load('func_shell');
+    expect(w.loader.get('func_shell').state).toBe('running');
+  });
+});
+
+describe('config reload of admin-declared dependencies', () => {
+  it('binds a new [uses] line of a running module at once and releases a dropped one', async () => {
+    const w = world(pbxSpecs, { load: entries('modules.conf', 'chan_sip') });
+    await w.loader.startup();
+    const uses = [{ module: 'chan_sip', type: 'module', name: 'cdr_custom', file: 'modules.conf', line: 12 }];
+    await w.loader.setPolicy({ ...w.loader.policy(), uses });
+    expect(w.loader.get('cdr_custom').users).toMatchObject([{ kind: 'config', holder: 'modules.conf:12', owner: 'chan_sip' }]);
+    await w.loader.setPolicy({ ...w.loader.policy(), uses: [] });
+    expect(w.loader.get('cdr_custom').state).toBe('available');
+    expect(w.loader.get('chan_sip').state).toBe('running');
+    expect(checkInvariants(w.loader)).toEqual([]);
+  });
+
+  it('follows the dialplan: new steps hold their application, removed steps let it go', async () => {
+    const w = world(pbxSpecs, { load: entries('modules.conf', 'pbx_config'), dialplan: [dialplanStep('test', 's', '1', 'Gosub', 2)] });
+    await w.loader.startup();
+    await w.loader.setPolicy({ ...w.loader.policy(), dialplan: [dialplanStep('test', 's', '1', 'Dial', 2)] });
+    expect(w.loader.get('app_stack').state).toBe('available');
+    expect(w.loader.get('app_dial').users).toMatchObject([{ kind: 'dialplan', holder: 'dialplan:test,s,1' }]);
+  });
+
+  it('refuses a new dependency that would close a cycle through running modules, keeping everything running', async () => {
+    const w = world([{ name: 'a', uses: ['b'] }, { name: 'b' }], { load: entries('modules.conf', 'a') });
+    await w.loader.startup();
+    const result = await w.loader.setPolicy({
+      ...w.loader.policy(),
+      uses: [{ module: 'b', type: 'module', name: 'a', file: 'modules.conf', line: 3 }],
+    });
+    expect(result.failures).toMatchObject([{ module: 'b', code: 'dependency_cycle' }]);
+    expect(w.running()).toEqual(['a', 'b']);
     expect(checkInvariants(w.loader)).toEqual([]);
   });
 });

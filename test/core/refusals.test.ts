@@ -4,8 +4,8 @@
  * cycle, and `neverload_refused` for one refused for a ban.
  */
 import { describe, expect, it } from 'vitest';
-import { rejection } from '../support/rejection.js';
-import { world } from '../support/world.js';
+import { rejection } from './support/rejection.js';
+import { world } from './support/world.js';
 
 const cyclic = () =>
   world([

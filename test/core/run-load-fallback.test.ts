@@ -6,12 +6,12 @@
  * the same operation.
  */
 import { describe, expect, it } from 'vitest';
-import { checkInvariants } from '../../../src/core/invariants.js';
-import type { Policy } from '../../../src/core/policy.js';
-import type { OpResult } from '../../../src/core/types.js';
-import type { Behaviour } from '../support/memory-host.js';
-import { rejection } from '../support/rejection.js';
-import { world } from '../support/world.js';
+import { checkInvariants } from '../../src/core/invariants.js';
+import type { Policy } from '../../src/core/policy.js';
+import type { OpResult } from '../../src/core/types.js';
+import type { Behaviour } from './support/memory-host.js';
+import { rejection } from './support/rejection.js';
+import { world } from './support/world.js';
 
 /** The sample's timers: timerfd banned, dahdi (the best left) declines or fails, pthread works. */
 const timers = (dahdi: Behaviour, extra: Array<{ name: string; uses?: string[]; behaviour?: Behaviour }> = [], policy: Partial<Policy> = {}) =>

@@ -5,9 +5,9 @@
  * ties.
  */
 import { describe, expect, it } from 'vitest';
-import { entries, world } from '../support/world.js';
-import { stopOrderViolations, unloadingOrder } from '../support/stop-order.js';
-import type { World } from '../support/world.js';
+import { entries, world } from './support/world.js';
+import { stopOrderViolations, unloadingOrder } from './support/stop-order.js';
+import type { World } from './support/world.js';
 
 /** chan_x runs first; ws_x is loaded later and chan_x then takes it at run time (ctx.use). */
 const lateHold = async (): Promise<World> => {

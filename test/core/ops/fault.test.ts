@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../../src/core/invariants.js';
-import { Loader } from '../../../src/core/loader.js';
-import { emptyPolicy } from '../../../src/core/policy.js';
-import { MemoryHost } from '../support/memory-host.js';
 import { rejection } from '../support/rejection.js';
 import { world } from '../support/world.js';
 
@@ -38,31 +35,5 @@ describe('a fault charged to a module (SPEC 6.16)', () => {
   it('refuses an unknown module', async () => {
     const w = world([{ name: 'app_x' }]);
     expect((await rejection(w.loader.fault('nope', new Error('x')))).code).toBe('unknown_module');
-  });
-});
-
-describe('user ids', () => {
-  it('carry the boot id, so an id from an earlier run never names a user of this one', async () => {
-    const host = new MemoryHost([{ name: 'app_x' }]);
-    const first = new Loader({ host, scan: host.scan(), policy: emptyPolicy(), bootId: 'b1' });
-    const second = new Loader({ host, scan: host.scan(), policy: emptyPolicy(), bootId: 'b2' });
-    const a = await first.addUser('app_x', { holder: 'x' });
-    const b = await second.addUser('app_x', { holder: 'x' });
-    expect(a.user!.id).toBe('u1-b1');
-    expect(b.user!.id).toBe('u1-b2');
-    expect((await rejection(second.releaseUser(a.user!.id))).code).toBe('user_not_found');
-  });
-});
-
-describe('operation observers', () => {
-  it('hear every finished operation once, with its outcome', async () => {
-    const w = world([{ name: 'app_x' }]);
-    const seen: string[] = [];
-    const stop = w.loader.subscribeOperations((e) => seen.push(`${e.kind} ${e.target ?? ''} ${e.ok ? 'ok' : e.code}`));
-    await w.loader.load('app_x');
-    await rejection(w.loader.load('nope'));
-    stop();
-    await w.loader.unload('app_x');
-    expect(seen).toEqual(['load app_x ok', 'load nope unknown_module']);
   });
 });

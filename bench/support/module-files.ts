@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../../src/core/manifest.js';
-import { writeManifest } from '../../src/manifest/write.js';
+import { formatManifest } from '../../src/manifest/format.js';
 import { mapBounded } from '../../src/manifest/bounded-map.js';
 
 /** The source of a trivial module named `name`. */
@@ -34,7 +34,7 @@ export async function writeModuleFiles(
     const checksum = createHash('md5').update(code).digest('hex');
     const withChecksum: Manifest = { ...manifest, checksum };
     await writeFile(join(dir, `${manifest.name}.js`), code);
-    await writeFile(join(dir, `${manifest.name}.manifest`), writeManifest(withChecksum));
+    await writeFile(join(dir, `${manifest.name}.manifest`), formatManifest(withChecksum));
     return withChecksum;
   });
 }

@@ -19,7 +19,7 @@ import { createNodeHost } from '../host/node-host.js';
 import { formatProblem } from '../manifest/problem.js';
 import { parseManifest } from '../manifest/parse.js';
 import { scanModuleDir } from '../manifest/scan.js';
-import { writeManifest } from '../manifest/write.js';
+import { formatManifest } from '../manifest/format.js';
 import { type AppOptions, buildApp } from './app.js';
 import { assertListenAllowed, isLoopback } from './auth/listen-policy.js';
 import { TokenStore } from './auth/token-store.js';
@@ -228,7 +228,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
       }
     },
     lintManifest: (text) => parseManifest(text, 'body'),
-    manifestText: writeManifest,
+    manifestText: formatManifest,
   };
 
   // Closing: new requests get 503, then everything unloads in reverse order while the event

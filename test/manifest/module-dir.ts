@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Manifest } from '../../src/core/manifest.js';
-import { writeManifest } from '../../src/manifest/write.js';
+import { formatManifest } from '../../src/manifest/format.js';
 
 export interface ModuleSpec {
   name: string;
@@ -39,6 +39,6 @@ export async function installModule(dir: string, spec: ModuleSpec): Promise<Mani
     }),
   };
   if (!spec.noBinary) await writeFile(join(dir, `${spec.name}.js`), code);
-  await writeFile(join(dir, `${spec.name}.manifest`), writeManifest(manifest));
+  await writeFile(join(dir, `${spec.name}.manifest`), formatManifest(manifest));
   return manifest;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/manifest/parse.js';
-import { writeManifest } from '../../src/manifest/write.js';
+import { formatManifest } from '../../src/manifest/format.js';
 import { manifestArbitrary } from './manifest-arbitrary.js';
 
 const runs = Number(process.env.FUZZ_RUNS ?? 300);
@@ -10,7 +10,7 @@ describe('manifest round trip', () => {
   it('gives back the same manifest after writing it and parsing the text', () => {
     fc.assert(
       fc.property(manifestArbitrary, (manifest) => {
-        const parsed = parseManifest(writeManifest(manifest), `${manifest.name}.manifest`);
+        const parsed = parseManifest(formatManifest(manifest), `${manifest.name}.manifest`);
         expect(parsed).toEqual({ ok: true, manifest: normalised(manifest) });
       }),
       { numRuns: runs },
@@ -20,10 +20,10 @@ describe('manifest round trip', () => {
   it('writes the same text again after a parse (the text form is stable)', () => {
     fc.assert(
       fc.property(manifestArbitrary, (manifest) => {
-        const text = writeManifest(manifest);
+        const text = formatManifest(manifest);
         const parsed = parseManifest(text, 'any-source');
         if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
-        expect(writeManifest(parsed.manifest)).toBe(text);
+        expect(formatManifest(parsed.manifest)).toBe(text);
       }),
       { numRuns: runs },
     );

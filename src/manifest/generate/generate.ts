@@ -10,7 +10,7 @@ import { dirname, extname, join } from 'node:path';
 import { isModuleName } from '../../core/names.js';
 import { mapBounded } from '../bounded-map.js';
 import { NON_BLOCKING_PROBLEMS, type ManifestProblem } from '../problem.js';
-import { writeManifest } from '../write.js';
+import { formatManifest } from '../format.js';
 import { binaryChecksum } from './binary-checksum.js';
 import { draftToManifest, mergeMacro } from './module-draft.js';
 import { readSource, type SourceInfo } from './read-source.js';
@@ -147,7 +147,7 @@ async function writeModule(
       errors.push(...built.problems);
       return undefined;
     }
-    await writeIfChanged(target, writeManifest(built.manifest));
+    await writeIfChanged(target, formatManifest(built.manifest));
     return target;
   } catch (err) {
     errors.push({ file: info.file, code: 'write_error', message: `${target}: ${(err as Error).message}` });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Manifest } from '../../src/core/manifest.js';
-import { writeManifest } from '../../src/manifest/write.js';
+import { formatManifest } from '../../src/manifest/format.js';
 
 const base: Manifest = {
   name: 'func_periodic_hook',
@@ -13,9 +13,9 @@ const base: Manifest = {
   provides: [{ type: 'function', name: 'PERIODIC_HOOK', priority: 0 }],
 };
 
-describe('writeManifest', () => {
+describe('formatManifest', () => {
   it("writes the proposal's example manifest byte for byte", () => {
-    expect(writeManifest(base)).toBe(
+    expect(formatManifest(base)).toBe(
       [
         '[module]',
         'name=func_periodic_hook',
@@ -37,7 +37,7 @@ describe('writeManifest', () => {
   });
 
   it('puts the [module] keys in the proposal order and leaves out export_globals=no and empty sections', () => {
-    const text = writeManifest({
+    const text = formatManifest({
       ...base,
       export_globals: false,
       load_priority: 'channel_driver',
@@ -69,6 +69,6 @@ describe('writeManifest', () => {
   });
 
   it('quotes a description that INI would otherwise cut at ; or #', () => {
-    expect(writeManifest({ ...base, description: 'a; b # c' })).toContain('description="a; b # c"');
+    expect(formatManifest({ ...base, description: 'a; b # c' })).toContain('description="a; b # c"');
   });
 });

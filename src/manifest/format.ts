@@ -1,7 +1,7 @@
 /**
  * {@link Manifest} to text in the proposal's layout: `[module]` (name, checksum, support_level,
  * load_priority, export_globals only when yes, config…, description), then `[uses]`, `[canuse]`
- * and `[provides]`, each left out when empty. `parseManifest(writeManifest(m))` gives `m` back.
+ * and `[provides]`, each left out when empty. `parseManifest(formatManifest(m))` gives `m` back.
  */
 import type { Manifest, ProvidedRef, Ref } from '../core/manifest.js';
 
@@ -21,7 +21,7 @@ function providedLine(ref: ProvidedRef): string {
 }
 
 /** The manifest's INI text, ending in a newline. */
-export function writeManifest(m: Manifest): string {
+export function formatManifest(m: Manifest): string {
   const module = [`name=${m.name}`, `checksum=${m.checksum}`];
   if (m.support_level !== undefined) module.push(`support_level=${m.support_level}`);
   if (m.load_priority !== undefined) module.push(`load_priority=${m.load_priority}`);

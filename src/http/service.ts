@@ -37,6 +37,8 @@ export interface ServiceOptions extends AppOptions {
   heartbeatMs?: number | undefined;
   /** Node process metrics on /metrics (default off). */
   processMetrics?: boolean | undefined;
+  /** Process-wide fault containment (SPEC 6.16) to charge module faults to this loader. */
+  faults?: { attach(loader: LoaderApi): void } | undefined;
 }
 
 export interface Service {
@@ -109,6 +111,7 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   core.subscribe(hub.publish);
   core.subscribe(logEvents(logger));
   const loader = instrumentLoader(core, metrics.observeOperation);
+  options.faults?.attach(loader);
 
   try {
     const started = await loader.startup({ cause: 'startup' });

@@ -1,0 +1,80 @@
+/**
+ * The runaway watchdog's own thread (a worker, so it runs while the main thread is stuck).
+ *
+ * The main thread bumps a shared heartbeat every `periodMs`. When the heartbeat has not moved
+ * for `limitMs` (the load timeout), the main thread is stuck in synchronous code: the watchdog
+ * asks it, through the inspector protocol (`Runtime.evaluate`, which Node.js runs as an
+ * interrupt on top of the stuck code), to call the handler registered under `key`, which names
+ * the module from the stuck stack and ends the process (watchdog.ts). If the main thread does
+ * not take the interrupt within `graceMs` (it is blocked in native code), this thread says
+ * what it knows (the module whose hook was entered, if any) on stderr and kills the process:
+ * it never hangs.
+ *
+ * The function is run by `new Worker(source, { eval: true })`, so it must be self-contained
+ * (no imports, nothing from outside its body) and plain JavaScript once types are stripped.
+ */
+
+export interface WatchdogData {
+  heartbeat: SharedArrayBuffer;
+  /** module-scope.ts's `enteredBuffer`. */
+  entered: SharedArrayBuffer;
+  /** lib id → module, for the entered slot; more come as messages `{ lib, module, replaces }`. */
+  names: Array<[number, string]>;
+  limitMs: number;
+  periodMs: number;
+  graceMs: number;
+  /** `Symbol.for(key)` is the main thread's runaway handler on `globalThis`. */
+  key: string;
+}
+
+export function watchdogThread(): void {
+  const { workerData, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { writeSync } = require('node:fs') as typeof import('node:fs');
+  const data = workerData as WatchdogData;
+  const heartbeat = new Int32Array(data.heartbeat);
+  const entered = new Int32Array(data.entered);
+  const names = new Map<number, string>(data.names);
+  parentPort!.on('message', (message: { lib: number; module: string; replaces?: number }) => {
+    if (message.replaces !== undefined) names.delete(message.replaces);
+    names.set(message.lib, message.module);
+  });
+
+  let seen = Atomics.load(heartbeat, 0);
+  let seenAt = Date.now();
+  let checkedAt = seenAt;
+  let fired = false;
+  setInterval(() => {
+    const now = Date.now();
+    // This thread itself ran late (the machine was starved, or the process stopped): that
+    // says nothing about the main thread, so start counting again.
+    const starved = now - checkedAt > data.periodMs * 4;
+    checkedAt = now;
+    const beat = Atomics.load(heartbeat, 0);
+    if (beat !== seen || starved) {
+      seen = beat;
+      seenAt = now;
+      return;
+    }
+    if (fired || now - seenAt < data.limitMs) return;
+    fired = true;
+    const stalled = now - seenAt;
+    try {
+      const { Session } = require('node:inspector') as typeof import('node:inspector');
+      const session = new Session();
+      session.connectToMainThread();
+      session.post('Runtime.evaluate', { expression: `globalThis[Symbol.for(${JSON.stringify(data.key)})](${stalled})` });
+    } catch {
+      // No inspector in this Node.js build: the fallback below still ends the process.
+    }
+    setTimeout(() => {
+      const module = names.get(Atomics.load(entered, 0));
+      const where = module === undefined ? 'outside any module hook' : `in a hook of module ${module}`;
+      writeSync(
+        2,
+        `modloader: runaway: the main thread has been blocked for ${Date.now() - seenAt} ms ${where}, ` +
+          `longer than the load timeout (${data.limitMs} ms), and did not respond; killing the process so its supervisor restarts it\n`,
+      );
+      process.kill(process.pid, 'SIGKILL');
+    }, data.graceMs);
+  }, data.periodMs);
+}

@@ -15,6 +15,7 @@
  */
 
 export interface WatchdogData {
+  /** `[0]` the heartbeat; `[1]` set by the main thread once its runaway handler runs. */
   heartbeat: SharedArrayBuffer;
   /** module-scope.ts's `enteredBuffer`. */
   entered: SharedArrayBuffer;
@@ -66,7 +67,12 @@ export function watchdogThread(): void {
     } catch {
       // No inspector in this Node.js build: the fallback below still ends the process.
     }
-    setTimeout(() => {
+    const giveUp = (): void => {
+      // The handler runs on the main thread: give it time to write its message and exit.
+      if (Atomics.load(heartbeat, 1) !== 0 && Date.now() - seenAt < stalled + data.graceMs * 5) {
+        setTimeout(giveUp, data.graceMs);
+        return;
+      }
       const module = names.get(Atomics.load(entered, 0));
       const where = module === undefined ? 'outside any module hook' : `in a hook of module ${module}`;
       writeSync(
@@ -75,6 +81,7 @@ export function watchdogThread(): void {
           `longer than the load timeout (${data.limitMs} ms), and did not respond; killing the process so its supervisor restarts it\n`,
       );
       process.kill(process.pid, 'SIGKILL');
-    }, data.graceMs);
+    };
+    setTimeout(giveUp, data.graceMs);
   }, data.periodMs);
 }

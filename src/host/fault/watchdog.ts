@@ -60,12 +60,13 @@ export function startWatchdog(options: WatchdogOptions): Watchdog | null {
     return null;
   }
   const periodMs = Math.min(1000, Math.max(10, Math.floor(limitMs / 10)));
-  const heartbeat = new Int32Array(new SharedArrayBuffer(4));
+  const heartbeat = new Int32Array(new SharedArrayBuffer(8));
   const beat = setInterval(() => Atomics.add(heartbeat, 0, 1), periodMs);
   beat.unref();
 
   const key = `modloader.runaway.${randomUUID()}`;
   const handler: RunawayHandler = (stalledMs) => {
+    Atomics.store(heartbeat, 1, 1);
     const onStack = files.onStack();
     const module = onStack[0] ?? currentScope()?.module ?? moduleOfLib(new Int32Array(enteredBuffer)[0]!);
     const frames = stuckFrames(handler);

@@ -27,6 +27,10 @@ export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR]
 
 Also MODLOADER_HISTORY (events kept for since=, default 10000) and MODLOADER_LOAD_TIMEOUT_MS
 (default 10000). Logs are JSON lines on stdout, pretty on a terminal.
+
+Exit status: 0 after SIGTERM/SIGINT; 1 when startup fails, or after the graceful shutdown that
+a fault no module can be charged with causes; 2 for wrong settings; 70 when a module kept the
+main thread busy longer than the load timeout (docs/operations.md).
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {

@@ -38,7 +38,7 @@ export function containFaults(options: FaultContainmentOptions): FaultContainmen
     close() {
       closing ??= (async () => {
         guard.uninstall();
-        await watchdog?.stop();
+        await watchdog.stop();
       })();
       return closing;
     },

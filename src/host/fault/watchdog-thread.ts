@@ -15,7 +15,10 @@
  */
 
 export interface WatchdogData {
-  /** `[0]` the heartbeat; `[1]` set by the main thread once its runaway handler runs. */
+  /**
+   * `[0]` the heartbeat; `[1]` set by the main thread once its runaway handler runs; `[2]` set
+   * while an inspector is open (a debugger may have paused the main thread: not a runaway).
+   */
   heartbeat: SharedArrayBuffer;
   /** module-scope.ts's `enteredBuffer`. */
   entered: SharedArrayBuffer;
@@ -51,7 +54,7 @@ export function watchdogThread(): void {
     const starved = now - checkedAt > data.periodMs * 4;
     checkedAt = now;
     const beat = Atomics.load(heartbeat, 0);
-    if (beat !== seen || starved) {
+    if (beat !== seen || starved || Atomics.load(heartbeat, 2) !== 0) {
       seen = beat;
       seenAt = now;
       return;

@@ -50,18 +50,17 @@ type RunawayHandler = (stalledMs: number) => never;
 const reallyExit = (process as unknown as { reallyExit: (code: number) => never }).reallyExit.bind(process);
 
 /**
- * Starts the watchdog, or returns null (logged) when an inspector is open: a debugger paused
- * at a breakpoint would look exactly like a runaway.
+ * Starts the watchdog. While an inspector is open (`--inspect`, or SIGUSR1) it stands down: a
+ * debugger paused at a breakpoint looks exactly like a runaway.
  */
-export function startWatchdog(options: WatchdogOptions): Watchdog | null {
+export function startWatchdog(options: WatchdogOptions): Watchdog {
   const { limitMs, files, logger } = options;
-  if (inspectorUrl() !== undefined) {
-    logger.warn('runaway watchdog off: an inspector is open, and a paused debugger would look like a runaway');
-    return null;
-  }
   const periodMs = Math.min(1000, Math.max(10, Math.floor(limitMs / 10)));
-  const heartbeat = new Int32Array(new SharedArrayBuffer(8));
-  const beat = setInterval(() => Atomics.add(heartbeat, 0, 1), periodMs);
+  const heartbeat = new Int32Array(new SharedArrayBuffer(12));
+  const beat = setInterval(() => {
+    Atomics.add(heartbeat, 0, 1);
+    Atomics.store(heartbeat, 2, inspectorUrl() === undefined ? 0 : 1);
+  }, periodMs);
   beat.unref();
 
   const key = `modloader.runaway.${randomUUID()}`;

@@ -2,7 +2,8 @@
  * The runaway watchdog's own thread (a worker, so it runs while the main thread is stuck).
  *
  * The main thread bumps a shared heartbeat every `periodMs`. When the heartbeat has not moved
- * for `limitMs` (the load timeout), the main thread is stuck in synchronous code: the watchdog
+ * for `limitMs` (the load timeout) plus a period, the main thread has been stuck in synchronous
+ * code for at least the load timeout: the watchdog
  * asks it, through the inspector protocol (`Runtime.evaluate`, which Node.js runs as an
  * interrupt on top of the stuck code), to call the handler registered under `key`, which names
  * the module from the stuck stack and ends the process (watchdog.ts). If the main thread does
@@ -59,9 +60,11 @@ export function watchdogThread(): void {
       seenAt = now;
       return;
     }
-    if (fired || now - seenAt < data.limitMs) return;
+    // The main thread stopped somewhere within a period after its last beat: count from there,
+    // so that nothing is taken for a runaway before it has blocked for the whole limit.
+    const stalled = now - seenAt - data.periodMs;
+    if (fired || stalled < data.limitMs) return;
     fired = true;
-    const stalled = now - seenAt;
     try {
       const { Session } = require('node:inspector') as typeof import('node:inspector');
       const session = new Session();
@@ -72,7 +75,7 @@ export function watchdogThread(): void {
     }
     const giveUp = (): void => {
       // The handler runs on the main thread: give it time to write its message and exit.
-      if (Atomics.load(heartbeat, 1) !== 0 && Date.now() - seenAt < stalled + data.graceMs * 5) {
+      if (Atomics.load(heartbeat, 1) !== 0 && Date.now() - now < data.graceMs * 5) {
         setTimeout(giveUp, data.graceMs);
         return;
       }
@@ -80,8 +83,9 @@ export function watchdogThread(): void {
       const where = module === undefined ? 'outside any module hook' : `in a hook of module ${module}`;
       writeSync(
         2,
-        `modloader: runaway: the main thread has been blocked for ${Date.now() - seenAt} ms ${where}, ` +
-          `longer than the load timeout (${data.limitMs} ms), and did not respond; killing the process so its supervisor restarts it\n`,
+        `modloader: runaway: the main thread has been blocked for at least ${Date.now() - seenAt - data.periodMs} ms ${where}, ` +
+          `longer than the load timeout (${data.limitMs} ms), and ${Atomics.load(heartbeat, 1) === 0 ? 'did not respond' : 'did not finish exiting'}; ` +
+          `killing the process so its supervisor restarts it\n`,
       );
       process.kill(process.pid, 'SIGKILL');
     };

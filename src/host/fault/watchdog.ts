@@ -71,7 +71,7 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
     const frames = stuckFrames(handler);
     const what = module === undefined ? 'outside any module' : `in module ${module}`;
     const message =
-      `modloader: runaway: the main thread has been running synchronously ${what} for ${stalledMs} ms, longer than the ` +
+      `modloader: runaway: the main thread has been running synchronously ${what} for at least ${stalledMs} ms, longer than the ` +
       `load timeout (${limitMs} ms). Node.js cannot stop it safely; exiting with status ${RUNAWAY_EXIT_STATUS} so the supervisor restarts the service.`;
     writeSync(2, `${message}\n${frames.map((f) => `    at ${f}`).join('\n')}\n`);
     try {

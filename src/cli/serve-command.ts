@@ -4,16 +4,15 @@
  * fails (a `require`d module that cannot load is named with its reason) or the address is
  * refused (not loopback without tokens) or taken, and after the graceful shutdown that a fault
  * no module can be charged with causes; 70 when the runaway watchdog ends the process (SPEC
- * 6.16, src/host/fault/).
+ * 6.16, serve-faults.ts).
  */
-import type { Logger } from 'pino';
-import { containFaults, type FaultContainment } from '../host/fault/contain-faults.js';
 import { createLogger } from '../http/logger.js';
 import { closeOnSignals, listen } from '../http/server.js';
 import { ListenRefusedError } from '../http/auth/listen-policy.js';
 import { createService, type Service, ServiceStartError } from '../http/service.js';
-import { readServeSettings, type ServeSettings, SettingsError } from '../http/settings.js';
+import { readServeSettings, SettingsError } from '../http/settings.js';
 import type { CliIO } from './io.js';
+import { containServeFaults } from './serve-faults.js';
 
 export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL]
 
@@ -48,29 +47,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   const logger = createLogger({ level: settings.log_level });
-  // Module faults are contained from before the first import (SPEC 6.16); one that no module
-  // can be charged with ends the service the graceful way, with status 1.
-  let unattributable: (error: unknown) => void = () => undefined;
-  const fatal = new Promise<unknown>((resolve) => (unattributable = resolve));
-  const faults = containFaults({ modulesDir: settings.modules, loadTimeoutMs: settings.load_timeout_ms, logger, onUnattributable: (error) => unattributable(error) });
-  try {
-    return await serve(settings, logger, io, faults, fatal);
-  } finally {
-    await faults.close();
-  }
-}
-
-async function serve(settings: ServeSettings, logger: Logger, io: CliIO, faults: FaultContainment, fatal: Promise<unknown>): Promise<number> {
+  const faults = containServeFaults(settings, logger, io);
   let service: Service;
   try {
-    service = await createService({ settings, logger, processMetrics: true, faults });
+    service = await createService({ settings, logger, processMetrics: true, faults: faults.containment });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Expected refusals are said plainly; anything else is logged with its stack.
     if (err instanceof ServiceStartError || err instanceof ListenRefusedError) logger.fatal(message);
     else logger.fatal({ err }, message);
     io.err(`modloader serve: ${message}`);
-    return 1;
+    return faults.end(1);
   }
 
   try {
@@ -81,19 +68,8 @@ async function serve(settings: ServeSettings, logger: Logger, io: CliIO, faults:
     logger.fatal({ err }, message);
     io.err(`modloader serve: ${message}`);
     await service.close();
-    return 1;
+    return faults.end(1);
   }
 
-  return Promise.race([
-    closeOnSignals(service, logger).then(() => 0),
-    fatal.then(async () => {
-      logger.info('shutting down after a fault no module can be charged with: unloading every module in reverse order');
-      await service.close();
-      logger.info('shut down');
-      io.err('modloader serve: shut down after a fault no module can be charged with (see the log)');
-      // Whatever the faulty code left running (a timer, a socket) must not keep the process.
-      setTimeout(() => process.exit(1), 2000).unref();
-      return 1;
-    }),
-  ]);
+  return faults.end(await Promise.race([closeOnSignals(service, logger).then(() => 0), faults.shutdownOnUnattributable(service)]));
 }

@@ -67,8 +67,11 @@ export async function startFaultService(options: { modules: Record<string, strin
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const listening = logs().find((line) => typeof line.url === 'string' && String(line.msg).startsWith('listening on'));
-      if (listening) resolve(String(listening.url));
+      // "listening on <url>" (ours) or "Server listening at <url>" (fastify's).
+      const listening = logs()
+        .map((line) => /listening (?:on|at) (http:\/\/[^\s,]+)/.exec(String(line.msg))?.[1])
+        .find((found) => found !== undefined);
+      if (listening) resolve(listening);
     });
     void exited.then(({ code, signal }) => reject(new Error(`modloader serve ended (${code ?? signal}) before listening:\n${err}`)));
   });

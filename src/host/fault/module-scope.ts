@@ -5,7 +5,7 @@
  * callbacks of I/O it begins) carries the scope, and a fault surfacing later can be charged to
  * it.
  *
- * The synchronous part of each call into module code is also recorded in a shared slot (the lib
+ * The synchronous part of each call into module code is also recorded in shared memory (the lib
  * id entered), which the runaway watchdog reads from its own thread when the main thread stops
  * answering (see watchdog.ts).
  */
@@ -20,29 +20,31 @@ export interface ModuleScope {
 
 const storage = new AsyncLocalStorage<ModuleScope>();
 const latestLib = new Map<string, number>();
-const libNames = new Map<number, string>();
-const observers = new Set<ScopeObserver>();
-
-/** Told of each new scope, and of the lib id it replaces as the module's latest (if any). */
-export type ScopeObserver = (scope: ModuleScope, replaces: number | undefined) => void;
 let nextLib = 1;
 
 /**
- * `entered[0]`: the lib id whose code the main thread is running synchronously (0: none).
- * Shared, so another thread can read it while this one is stuck.
+ * Memory shared with the runaway watchdog's thread, which reads it while this thread is stuck
+ * (watchdog-thread.ts decodes it): the Int32 at byte 0 is the lib id whose code this thread is
+ * running synchronously (0: none); from byte {@link NAME_TABLE.offset}, a ring of
+ * {@link NAME_TABLE.slots} slots of {@link NAME_TABLE.slotBytes} bytes names the recent libs
+ * (Int32 lib id, a length byte, the module name in ASCII). Naming a lib is a few stores when it
+ * is imported; entering a hook is one.
  */
-export const enteredBuffer = new SharedArrayBuffer(4);
-const entered = new Int32Array(enteredBuffer);
+export const NAME_TABLE = { offset: 8, slots: 1024, slotBytes: 72 } as const;
+export const scopeBuffer = new SharedArrayBuffer(NAME_TABLE.offset + NAME_TABLE.slots * NAME_TABLE.slotBytes);
+const entered = new Int32Array(scopeBuffer, 0, 1);
+const ints = new Int32Array(scopeBuffer);
+const bytes = new Uint8Array(scopeBuffer);
 
-/** A scope for a new import of `module`; it becomes the module's current lib. */
+/** A scope for a new import of `module` (a module name: at most 64 ASCII characters); it becomes the module's current lib. */
 export function openScope(module: string): ModuleScope {
   const scope: ModuleScope = { module, lib: nextLib++ };
-  const previous = latestLib.get(module);
-  // Only the latest lib of each module is named: the names do not grow with hot upgrades.
-  if (previous !== undefined) libNames.delete(previous);
   latestLib.set(module, scope.lib);
-  libNames.set(scope.lib, module);
-  for (const observer of observers) observer(scope, previous);
+  const at = NAME_TABLE.offset + (scope.lib % NAME_TABLE.slots) * NAME_TABLE.slotBytes;
+  const length = Math.min(module.length, NAME_TABLE.slotBytes - 5);
+  bytes[at + 4] = length;
+  for (let i = 0; i < length; i += 1) bytes[at + 5 + i] = module.charCodeAt(i) & 0x7f;
+  Atomics.store(ints, at / 4, scope.lib);
   return scope;
 }
 
@@ -75,18 +77,14 @@ export function isLatestLib(scope: ModuleScope): boolean {
   return latestLib.get(scope.module) === scope.lib;
 }
 
-/** The module a lib id belongs to (known for the latest lib of each module). */
+/** The lib whose code this thread is running synchronously now (0: none). */
+export function enteredLib(): number {
+  return entered[0]!;
+}
+
+/** The module a lib id belongs to, if it is one of the last {@link NAME_TABLE.slots} imported. */
 export function moduleOfLib(lib: number): string | undefined {
-  return libNames.get(lib);
-}
-
-/** The latest lib of every module imported so far, as `[lib id, module]`. */
-export function latestLibs(): Array<[number, string]> {
-  return [...libNames];
-}
-
-/** Tells `observer` about every scope opened from now on; returns the unsubscribe function. */
-export function observeScopes(observer: ScopeObserver): () => void {
-  observers.add(observer);
-  return () => observers.delete(observer);
+  const at = NAME_TABLE.offset + (lib % NAME_TABLE.slots) * NAME_TABLE.slotBytes;
+  if (lib <= 0 || Atomics.load(ints, at / 4) !== lib) return undefined;
+  return String.fromCharCode(...bytes.subarray(at + 5, at + 5 + bytes[at + 4]!));
 }

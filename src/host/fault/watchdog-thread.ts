@@ -21,10 +21,10 @@ export interface WatchdogData {
    * while an inspector is open (a debugger may have paused the main thread: not a runaway).
    */
   heartbeat: SharedArrayBuffer;
-  /** module-scope.ts's `enteredBuffer`. */
-  entered: SharedArrayBuffer;
-  /** lib id → module, for the entered slot; more come as messages `{ lib, module, replaces }`. */
-  names: Array<[number, string]>;
+  /** module-scope.ts's `scopeBuffer`: the lib entered, and the names of recent libs. */
+  scopes: SharedArrayBuffer;
+  /** module-scope.ts's `NAME_TABLE`. */
+  names: { offset: number; slots: number; slotBytes: number };
   limitMs: number;
   periodMs: number;
   graceMs: number;
@@ -33,16 +33,19 @@ export interface WatchdogData {
 }
 
 export function watchdogThread(): void {
-  const { workerData, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { workerData } = require('node:worker_threads') as typeof import('node:worker_threads');
   const { writeSync } = require('node:fs') as typeof import('node:fs');
   const data = workerData as WatchdogData;
   const heartbeat = new Int32Array(data.heartbeat);
-  const entered = new Int32Array(data.entered);
-  const names = new Map<number, string>(data.names);
-  parentPort!.on('message', (message: { lib: number; module: string; replaces?: number }) => {
-    if (message.replaces !== undefined) names.delete(message.replaces);
-    names.set(message.lib, message.module);
-  });
+  const scopes = new Int32Array(data.scopes);
+  const scopeBytes = new Uint8Array(data.scopes);
+  /** The module whose hook the main thread entered, as module-scope.ts recorded it. */
+  const enteredModule = (): string | undefined => {
+    const lib = Atomics.load(scopes, 0);
+    const at = data.names.offset + (lib % data.names.slots) * data.names.slotBytes;
+    if (lib <= 0 || Atomics.load(scopes, at / 4) !== lib) return undefined;
+    return String.fromCharCode(...scopeBytes.subarray(at + 5, at + 5 + scopeBytes[at + 4]!));
+  };
 
   let seen = Atomics.load(heartbeat, 0);
   let seenAt = Date.now();
@@ -79,7 +82,7 @@ export function watchdogThread(): void {
         setTimeout(giveUp, data.graceMs);
         return;
       }
-      const module = names.get(Atomics.load(entered, 0));
+      const module = enteredModule();
       const where = module === undefined ? 'outside any module hook' : `in a hook of module ${module}`;
       writeSync(
         2,

@@ -27,7 +27,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { callSites } from './call-sites.js';
 import type { ModuleFiles } from './module-files.js';
-import { currentScope, enteredBuffer, latestLibs, moduleOfLib, observeScopes } from './module-scope.js';
+import { currentScope, enteredLib, moduleOfLib, NAME_TABLE, scopeBuffer } from './module-scope.js';
 import { type WatchdogData, watchdogThread } from './watchdog-thread.js';
 
 /** The exit status of a process ended by the watchdog (EX_SOFTWARE of sysexits.h). */
@@ -67,7 +67,7 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
   const handler: RunawayHandler = (stalledMs) => {
     Atomics.store(heartbeat, 1, 1);
     const onStack = files.onStack();
-    const module = onStack[0] ?? currentScope()?.module ?? moduleOfLib(new Int32Array(enteredBuffer)[0]!);
+    const module = onStack[0] ?? currentScope()?.module ?? moduleOfLib(enteredLib());
     const frames = stuckFrames(handler);
     const what = module === undefined ? 'outside any module' : `in module ${module}`;
     const message =
@@ -84,15 +84,13 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
   };
   Object.defineProperty(globalThis, Symbol.for(key), { value: handler, configurable: true });
 
-  const data: WatchdogData = { heartbeat: heartbeat.buffer as SharedArrayBuffer, entered: enteredBuffer, names: latestLibs(), limitMs, periodMs, graceMs: 2000, key };
+  const data: WatchdogData = { heartbeat: heartbeat.buffer as SharedArrayBuffer, scopes: scopeBuffer, names: NAME_TABLE, limitMs, periodMs, graceMs: 2000, key };
   const worker = new Worker(`var __name = (f) => f;\n(${watchdogThread.toString()})()`, { eval: true, workerData: data });
   worker.unref();
   worker.on('error', (err) => logger.error({ err }, 'the runaway watchdog stopped'));
-  const unobserve = observeScopes((scope, replaces) => worker.postMessage({ lib: scope.lib, module: scope.module, replaces }));
 
   return {
     async stop() {
-      unobserve();
       clearInterval(beat);
       delete (globalThis as Record<symbol, unknown>)[Symbol.for(key)];
       await worker.terminate();

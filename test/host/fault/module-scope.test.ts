@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ModuleContext, ModuleExports } from '../../../src/core/types.js';
-import { currentScope, enteredBuffer, isLatestLib, type ModuleScope, openScope, outsideModules } from '../../../src/host/fault/module-scope.js';
+import { currentScope, enteredLib, isLatestLib, moduleOfLib, type ModuleScope, openScope, outsideModules } from '../../../src/host/fault/module-scope.js';
 import { wrapExports } from '../../../src/host/fault/wrap-exports.js';
 import { createNodeHost } from '../../../src/host/node-host.js';
 
@@ -59,21 +59,20 @@ describe('a module imported by the Node.js host', () => {
 });
 
 describe('wrapExports', () => {
-  it('calls each hook with its own exports as this, its arguments and its result, in the scope', () => {
+  it('calls each hook with its own exports as this, its arguments and its result, in the scope, recorded as entered', () => {
     const scope = openScope('app_wrapped');
-    const entered = new Int32Array(enteredBuffer);
     const exports = {
       greeting: 'hello',
       load(this: { greeting: string }, ctx: { name: string }) {
-        return { said: `${this.greeting} ${ctx.name}`, scope: currentScope(), entered: entered[0] };
+        return { said: `${this.greeting} ${ctx.name}`, scope: currentScope(), entered: moduleOfLib(enteredLib()) };
       },
       onCanuseGone(_ctx: unknown, name: string) {
         return outsideModules(() => [name, currentScope()]);
       },
     };
     const wrapped = wrapExports(scope, exports as unknown as ModuleExports);
-    expect(wrapped.load({ name: 'world' } as unknown as ModuleContext)).toEqual({ said: 'hello world', scope, entered: scope.lib });
-    expect(entered[0]).toBe(0);
+    expect(wrapped.load({ name: 'world' } as unknown as ModuleContext)).toEqual({ said: 'hello world', scope, entered: 'app_wrapped' });
+    expect(enteredLib()).toBe(0);
     expect(wrapped.onCanuseGone!({} as ModuleContext, 'res_gone')).toEqual(['res_gone', undefined]);
     expect((wrapped as unknown as { greeting: string }).greeting).toBe('hello');
     expect(wrapped.unload).toBeUndefined();

@@ -1,9 +1,9 @@
 /**
  * SPEC 6.16, the faults that end the process, each in a real `modloader serve` of its own:
  * a synchronous runaway (a busy loop at a module's top level or in `load()`, a 20 s
- * synchronous `load()`) is caught by the watchdog within the load timeout and the process
- * exits with status 70 naming the module (Node.js cannot stop running JavaScript safely);
- * it never hangs. A fault no module can be charged with ends in the graceful shutdown
+ * synchronous `load()`) is caught by the watchdog once it has blocked for the load timeout and
+ * the process exits with status 70 naming the module (Node.js cannot stop running JavaScript
+ * safely); blocked in native code, it is killed. It never hangs. A fault no module can be charged with ends in the graceful shutdown
  * (reverse-order unloads) with status 1.
  */
 import { describe, expect, it, type TestContext } from 'vitest';
@@ -59,7 +59,16 @@ describe.concurrent('a synchronous runaway', () => {
   });
 });
 
-describe('a fault no module can be charged with', () => {
+describe.concurrent('a module blocked in native code', () => {
+  it('cannot take the watchdog\'s interrupt: the process is killed, naming the module whose hook was entered', async (test) => {
+    const service = await start(test, { 'blocked_native.mjs': moduleSource(`import { execSync } from 'node:child_process';\nexport function load() { execSync('sleep 8'); }`) });
+    await loadUnanswered(service, 'blocked_native');
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(service.stderr()).toMatch(/runaway: the main thread has been blocked for at least \d+ ms in a hook of module blocked_native, .* did not respond; killing the process/);
+  });
+});
+
+describe.concurrent('a fault no module can be charged with', () => {
   it('is logged and ends in the graceful shutdown: every module unloaded in reverse order, exit 1', async (test) => {
     // The abort listener runs when the loader stops the module, in the loader's context, and
     // throws a value with no stack: nothing says whose it is.

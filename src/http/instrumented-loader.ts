@@ -16,6 +16,7 @@ const OPERATIONS: Partial<Record<keyof LoaderApi, string>> = {
   shutdown: 'shutdown',
   rescan: 'rescan',
   setPolicy: 'set_policy',
+  fault: 'fault',
 };
 
 export function instrumentLoader(

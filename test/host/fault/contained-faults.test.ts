@@ -93,6 +93,8 @@ describe('a module fault in a running service', () => {
     expect(await moduleState('healthy')).toMatchObject({ state: 'running' });
     const faults = stream.messages.filter((m) => m.event === 'module_fault');
     expect(faults.map((m) => m.module).sort()).toEqual(['fault_ctx_timer', 'fault_exit_hook', 'fault_exit_timer', 'fault_interval', 'fault_rejection', 'fault_timer']);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^modloader_operations_total\{kind="fault",result="ok"\} 6$/m);
 
     service.kill('SIGTERM');
     expect(await service.exited).toEqual({ code: 0, signal: null });

@@ -18,7 +18,7 @@
  * cost of a thread started and joined on every call (see docs/writing-modules.md).
  *
  * Cost while nothing runs away: one interval timer on each thread (every `limit/10`, between
- * 10 ms and 1 s) and an atomic add.
+ * 10 ms and 1 s), an atomic add and a look at whether an inspector is open.
  */
 import { randomUUID } from 'node:crypto';
 import { writeSync } from 'node:fs';
@@ -85,6 +85,8 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
   Object.defineProperty(globalThis, Symbol.for(key), { value: handler, configurable: true });
 
   const data: WatchdogData = { heartbeat: heartbeat.buffer as SharedArrayBuffer, scopes: scopeBuffer, names: NAME_TABLE, limitMs, periodMs, graceMs: 2000, key };
+  // The thread's source is its function's text (a worker file would not exist when the sources
+  // run untranspiled under vite-node); `__name` is the helper esbuild's keepNames output calls.
   const worker = new Worker(`var __name = (f) => f;\n(${watchdogThread.toString()})()`, { eval: true, workerData: data });
   worker.unref();
   worker.on('error', (err) => logger.error({ err }, 'the runaway watchdog stopped'));

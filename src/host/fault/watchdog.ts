@@ -85,8 +85,9 @@ export function startWatchdog(options: WatchdogOptions): Watchdog {
   Object.defineProperty(globalThis, Symbol.for(key), { value: handler, configurable: true });
 
   const data: WatchdogData = { heartbeat: heartbeat.buffer as SharedArrayBuffer, scopes: scopeBuffer, names: NAME_TABLE, limitMs, periodMs, graceMs: 2000, key };
-  // The thread's source is its function's text (a worker file would not exist when the sources
-  // run untranspiled under vite-node); `__name` is the helper esbuild's keepNames output calls.
+  // The thread's source is its function's text: a compiled worker file exists only in dist/, not
+  // when the TypeScript sources run under vite-node (tests); `__name` is the helper that
+  // esbuild's keepNames output may call there.
   const worker = new Worker(`var __name = (f) => f;\n(${watchdogThread.toString()})()`, { eval: true, workerData: data });
   worker.unref();
   worker.on('error', (err) => logger.error({ err }, 'the runaway watchdog stopped'));

@@ -4,7 +4,8 @@
  * 503 `starting` until it is done), tell systemd when ready, and on SIGTERM/SIGINT shut down
  * gracefully and exit 0. Exit 2 for bad settings; 1 when startup fails (a `require`d module
  * that cannot load is named with its reason) or the address is refused (not loopback without
- * tokens) or taken.
+ * tokens) or taken, and after the graceful shutdown that a fault no module can be charged with
+ * causes; 70 when the runaway watchdog ends the process (SPEC 6.16, serve-faults.ts).
  */
 import { createLogger } from '../http/logger.js';
 import { closeOnSignals, listen, localUrl, publishUrl } from '../http/server.js';
@@ -12,6 +13,7 @@ import { ListenRefusedError } from '../http/auth/listen-policy.js';
 import { composeService, type Service, ServiceStartError } from '../http/service.js';
 import { readServeSettings, SettingsError } from '../http/settings.js';
 import type { CliIO } from './io.js';
+import { containServeFaults } from './serve-faults.js';
 import { notifyReady } from './systemd-notify.js';
 
 export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL]
@@ -36,6 +38,10 @@ Also MODLOADER_HISTORY (events kept for since=, default 10000) and MODLOADER_LOA
 before it loads the modules: GET /health shows startup progress, /health/ready answers 200
 once startup is done and every require module runs. Under systemd (Type=notify) it reports
 readiness with systemd-notify.
+
+Exit status: 0 after SIGTERM/SIGINT; 1 when startup fails, or after the graceful shutdown that
+a fault no module can be charged with causes; 2 for wrong settings; 70 when a module kept the
+main thread busy longer than the load timeout (docs/operations.md).
 `;
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -53,16 +59,17 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
 
   const logger = createLogger({ level: settings.log_level });
+  const faults = containServeFaults(settings, logger, io);
   let service: Service;
   try {
-    service = await composeService({ settings, logger, processMetrics: true, allowOrigins: settings.allow_origins });
+    service = await composeService({ settings, logger, processMetrics: true, allowOrigins: settings.allow_origins, faults: faults.containment });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Expected refusals are said plainly; anything else is logged with its stack.
     if (err instanceof ServiceStartError || err instanceof ListenRefusedError) logger.fatal(message);
     else logger.fatal({ err }, message);
     io.err(`modloader serve: ${message}`);
-    return 1;
+    return faults.end(1);
   }
 
   try {
@@ -76,10 +83,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     logger.fatal({ err }, message);
     io.err(`modloader serve: ${message}`);
     await service.close();
-    return 1;
+    return faults.end(1);
   }
 
-  const stopped = closeOnSignals(service, logger);
+  const stopped = closeOnSignals(service, logger).then(() => 0);
+  const unattributable = faults.shutdownOnUnattributable(service);
   logger.info({ modules: settings.modules, config: settings.config, tokens: service.tokens.size }, 'startup: loading modules');
   try {
     const summary = await service.start();
@@ -91,9 +99,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.err(`modloader serve: ${message}`);
     await service.close();
     await stopped.catch(() => undefined);
-    return 1;
+    return faults.end(1);
   }
 
-  await stopped;
-  return 0;
+  return faults.end(await Promise.race([stopped, unattributable]));
 }

@@ -8,6 +8,8 @@ import type { LoaderHost } from '../core/types.js';
 import { leadsOutsideSync } from '../conf/inside-dir.js';
 import { readConfFile } from '../conf/read-conf-file.js';
 import { fileChecksum, findBinary } from './binary.js';
+import { openScope, runInScope } from './fault/module-scope.js';
+import { wrapExports } from './fault/wrap-exports.js';
 import { HostError } from './host-error.js';
 import { importBinary } from './import-binary.js';
 
@@ -20,7 +22,8 @@ export interface NodeHostOptions {
 }
 
 /**
- * A host over real directories. `checksum` and `importLib` throw {@link HostError}
+ * A host over real directories. Module code runs in per-module async contexts
+ * (`fault/module-scope.ts`). `checksum` and `importLib` throw {@link HostError}
  * (`invalid_name`, `no_binary`, `outside_module_dir`, `import_failed`, `invalid_exports`);
  * `readConfig` throws
  * `ConfError` (`invalid_file_name` for anything but a bare `*.conf` name, or a syntax error
@@ -52,7 +55,9 @@ export function createNodeHost(options: NodeHostOptions): LoaderHost {
     async importLib(name) {
       const path = verified.get(name) ?? (await binaryOf(name));
       verified.delete(name);
-      return importBinary(name, path);
+      // The import and every hook run in the module's own async context (SPEC 6.16).
+      const scope = openScope(name);
+      return wrapExports(scope, await runInScope(scope, importBinary, undefined, [name, path]));
     },
     readConfig(file) {
       return readConfFile(configDir, file);

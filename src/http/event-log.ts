@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { EventListener, EventName } from '../core/types.js';
 
-const WARN = new Set<EventName>(['load_failed', 'checksum_mismatch', 'dependency_cycle', 'neverload_refused', 'dialplan_unresolved']);
+const WARN = new Set<EventName>(['load_failed', 'module_fault', 'checksum_mismatch', 'dependency_cycle', 'neverload_refused', 'dialplan_unresolved']);
 const DEBUG = new Set<EventName>(['provider_register', 'provider_unregister', 'user_add', 'user_release', 'canuse', 'loading', 'unloading']);
 
 export function logEvents(logger: Logger, bulk: () => boolean = () => false): EventListener {

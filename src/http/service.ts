@@ -44,6 +44,8 @@ export interface ServiceOptions extends AppOptions {
   processMetrics?: boolean | undefined;
   /** This start's boot id (default: fresh, see {@link newBootId}). */
   bootId?: string | undefined;
+  /** Process-wide fault containment (SPEC 6.16) to charge module faults to this loader. */
+  faults?: { attach(loader: LoaderApi): void } | undefined;
 }
 
 /** A boot id: 12 random hex digits (48 bits), new at every start (SPEC 10). */
@@ -180,6 +182,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
   loader.subscribe(logEvents(logger, () => startup.state === 'running' || bulk !== null));
   loader.subscribe(startup.observe);
   loader.subscribeOperations(metrics.observeOperation);
+  options.faults?.attach(loader);
   const manager = managerConf && new ManagerListener({ conf: managerConf, loader, logger, startedAt: Date.now() });
 
   const context: ServiceContext = {

@@ -102,5 +102,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return faults.end(1);
   }
 
-  return faults.end(await Promise.race([stopped, unattributable]));
+  // Closing for an unattributable fault also ends `stopped`: its status (1) is the one that counts.
+  const status = await Promise.race([stopped, unattributable]);
+  return faults.end(faults.unattributable ? await unattributable : status);
 }

@@ -18,13 +18,16 @@ export interface ServeFaults {
    * down; never resolves otherwise.
    */
   shutdownOnUnattributable(service: Service): Promise<number>;
+  /** A fault no module can be charged with has happened (the service is being shut down for it). */
+  readonly unattributable: boolean;
   /** Removes the containment; resolves with `status`, for `return faults.end(status)`. */
   end(status: number): Promise<number>;
 }
 
 export function containServeFaults(settings: Pick<ServeSettings, 'modules' | 'load_timeout_ms'>, logger: Logger, io: CliIO): ServeFaults {
   let unattributable: (error: unknown) => void = () => undefined;
-  const fatal = new Promise<unknown>((resolve) => (unattributable = resolve));
+  let happened = false;
+  const fatal = new Promise<unknown>((resolve) => (unattributable = resolve)).then(() => (happened = true));
   const containment = containFaults({
     modulesDir: settings.modules,
     loadTimeoutMs: settings.load_timeout_ms,
@@ -33,6 +36,9 @@ export function containServeFaults(settings: Pick<ServeSettings, 'modules' | 'lo
   });
   return {
     containment,
+    get unattributable() {
+      return happened;
+    },
     async shutdownOnUnattributable(service) {
       await fatal;
       logger.info('shutting down after a fault no module can be charged with: unloading every module in reverse order');

@@ -64,16 +64,18 @@ export async function startFaultService(options: { modules: Record<string, strin
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as Record<string, unknown>);
 
+  // The service listens before it loads the modules: wait for the URL and for startup's summary
+  // line ("startup done: …"), after which state-changing requests are taken.
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
+      const lines = logs();
       // "listening on <url>" (ours) or "Server listening at <url>" (fastify's).
-      const listening = logs()
-        .map((line) => /listening (?:on|at) (http:\/\/[^\s,]+)/.exec(String(line.msg))?.[1])
-        .find((found) => found !== undefined);
-      if (listening) resolve(listening);
+      const listening = lines.map((line) => /listening (?:on|at) (http:\/\/[^\s,]+)/.exec(String(line.msg))?.[1]).find((found) => found !== undefined);
+      const started = lines.some((line) => String(line.msg).startsWith('startup done'));
+      if (listening && started) resolve(listening);
     });
-    void exited.then(({ code, signal }) => reject(new Error(`modloader serve ended (${code ?? signal}) before listening:\n${err}`)));
+    void exited.then(({ code, signal }) => reject(new Error(`modloader serve ended (${code ?? signal}) before startup was done:\n${err}`)));
   });
 
   return {

@@ -1,7 +1,10 @@
 /**
- * While startup runs, the service answers reads (and the event stream) but refuses
- * state-changing requests (the routes of the `operate` and `admin` roles) with 503 `starting`
- * and `Retry-After`, instead of queueing them behind a startup that may take long or fail.
+ * While startup runs, the service answers reads (and the event stream) at once and holds
+ * state-changing requests (the routes of the `operate` and `admin` roles) until startup is done,
+ * then lets them through in arrival order: a client that sends a change as soon as the port
+ * opens gets its answer, after startup, as it would from a service that listened only then.
+ * Should startup fail (a `require` cannot load, the service then exits), they are answered 503
+ * `starting` with `Retry-After`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Role } from './auth/roles.js';
@@ -21,10 +24,9 @@ export function installStartupGate(app: FastifyInstance, startup: () => StartupP
   app.addHook('onRequest', async (request, reply) => {
     if (!CHANGING.has(request.routeOptions.config.role)) return;
     const progress = startup();
-    if (progress.state !== 'running') return;
+    if (progress.state === 'running') await progress.ended;
+    if (progress.state !== 'failed') return;
     reply.header('retry-after', '1');
-    throw new HttpProblem('starting', 'the service is starting: state-changing requests are answered once startup is done', {
-      startup: progress.view(),
-    });
+    throw new HttpProblem('starting', 'startup failed: the service is shutting down', { startup: progress.view() });
   });
 }

@@ -31,6 +31,9 @@ export class StartupProgress {
   private endedAt: number | null = null;
   private counts = { loaded: 0, declined: 0, failed: 0 };
   private loading: string | null = null;
+  private settle!: () => void;
+  /** Resolves when startup ends, done or failed. */
+  readonly ended: Promise<void> = new Promise<void>((resolve) => (this.settle = resolve));
 
   constructor(
     private readonly loader: LoaderApi,
@@ -43,7 +46,7 @@ export class StartupProgress {
   }
 
   /**
-   * A loader event listener. Only startup changes modules while it runs (the service refuses
+   * A loader event listener. Only startup changes modules while it runs (the service holds
    * state-changing requests until it is done), so every load, decline and failure is its.
    */
   readonly observe: EventListener = (event) => {
@@ -65,6 +68,7 @@ export class StartupProgress {
     this.stateValue = ok ? 'done' : 'failed';
     this.endedAt = this.now();
     this.loading = null;
+    this.settle();
   }
 
   /** How long startup took, once it ended. */

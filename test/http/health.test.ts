@@ -1,8 +1,8 @@
 /**
  * Health that tells the truth (SPEC 9): the service answers while startup loads the modules,
  * `/health` shows how far it got, `/health/ready` is 503 until startup is done and every
- * `require` module runs (saying what is missing), and state-changing requests wait for it with
- * 503 `starting`. Real service, listening on a free port, real fetch.
+ * `require` module runs (saying what is missing), and state-changing requests wait until it is
+ * done. Real service, listening on a free port, real fetch.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { listen } from '../../src/http/server.js';
@@ -51,7 +51,7 @@ async function get(url: string, init?: RequestInit): Promise<{ status: number; h
 }
 
 describe('while startup runs', () => {
-  it('answers health with progress, is not ready, refuses changes with 503 starting, and is ready once done', async () => {
+  it('answers health with progress, is not ready, holds changes until startup is done, and is ready once done', async () => {
     let release!: () => void;
     globalThis.releaseSlowModule = new Promise<void>((resolve) => (release = resolve));
     const { service: s, url } = await serve('[modules]\nautoload=no\nload=func_cut\nrequire=res_slow\nload=func_global\n', { 'res_slow.js': SLOW });
@@ -70,20 +70,20 @@ describe('while startup runs', () => {
     expect(ready.headers.get('retry-after')).toBe('1');
     expect(ready.json).toMatchObject({ code: 'starting', missing: [{ module: 'res_slow', state: 'loading', file: 'modules.conf', line: 4 }] });
 
-    // Reads work; changes wait for startup with a clear answer instead of queueing behind it.
+    // Reads work; a change waits for startup to end, then runs.
     expect((await get(`${url}/modules/res_slow`)).json).toMatchObject({ state: 'loading' });
-    const load = await get(`${url}/modules/func_uri/load`, { method: 'POST' });
-    expect(load.status).toBe(503);
-    expect(load.headers.get('retry-after')).toBe('1');
-    expect(load.json).toMatchObject({ code: 'starting', startup: { state: 'running' } });
+    let answered = false;
+    const load = get(`${url}/modules/func_uri/load`, { method: 'POST' }).finally(() => (answered = true));
+    expect((await get(`${url}/health`)).json).toMatchObject({ status: 'starting' });
+    expect(answered).toBe(false);
     expect(s.loader.get('func_uri').state).toBe('available');
 
     release();
     const summary = await started;
     expect(summary.line).toMatch(/^startup done: 3 running, 0 declined, 0 failed in \d+\.\d\d s$/);
-    expect((await get(`${url}/health/ready`)).json).toMatchObject({ status: 'ready', modules_running: 3 });
+    expect(await load).toMatchObject({ status: 200, json: { state: 'running' } });
+    expect((await get(`${url}/health/ready`)).json).toMatchObject({ status: 'ready', modules_running: 4 });
     expect((await get(`${url}/health`)).json).toMatchObject({ status: 'ok', startup: { state: 'done', loaded: 3, loading: null } });
-    expect((await get(`${url}/modules/func_uri/load`, { method: 'POST' })).status).toBe(200);
   });
 });
 

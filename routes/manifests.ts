@@ -1,6 +1,5 @@
 /** Manifests: parsed or as INI text, hot install (rescan), lint (SPEC 9, 6.10). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { LoaderError } from '../src/core/errors.js';
 import { answers } from '../src/http/answers.js';
 import { OPTIONAL_BODY } from '../src/http/docs/openapi-options.js';
 import { EmptyBody, ModuleNameParams } from '../src/http/schemas/common.js';
@@ -13,6 +12,7 @@ import {
   RescanResultSchema,
 } from '../src/http/schemas/manifests.js';
 import type { RouteOptions } from '../src/http/context.js';
+import { HttpProblem } from '../src/http/problem.js';
 
 /** True when the client prefers text/plain to JSON. */
 function wantsText(accept: string | undefined): boolean {
@@ -71,7 +71,7 @@ export const manifestRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, {
     handler: async (request) => {
       const parsed = context.lintManifest(request.body);
       if (!parsed.ok) {
-        throw new LoaderError('manifest_invalid', `the manifest has ${parsed.errors.length} problem(s)`, { problems: parsed.errors });
+        throw new HttpProblem('manifest_invalid', `the manifest has ${parsed.errors.length} problem(s)`, { problems: parsed.errors });
       }
       return { ok: true as const, manifest: parsed.manifest };
     },

@@ -6,6 +6,7 @@
  * as the HTTP service without tokens).
  */
 import type { Logger } from 'pino';
+import { errorFamily } from '../core/coded-error.js';
 import { ConfError } from '../conf/conf-error.js';
 import { type ManagerConf, parseManagerConf } from '../conf/manager-conf.js';
 import { readConfFile } from '../conf/read-conf-file.js';
@@ -13,25 +14,29 @@ import { isLoopback } from '../http/auth/listen-policy.js';
 
 export const MANAGER_CONF = 'manager.conf';
 
-export class ManagerConfError extends Error {
-  override readonly name = 'ManagerConfError';
-}
+export const MANAGER_CONF_ERROR_CODES = {
+  unreadable: 'manager.conf cannot be read',
+  invalid: 'manager.conf has errors',
+  bind_without_users: 'The listener would accept connections beyond loopback with no user to log in',
+} as const;
+
+export class ManagerConfError extends errorFamily('ManagerConfError', MANAGER_CONF_ERROR_CODES) {}
 
 export async function readManagerConf(configDir: string, logger: Logger): Promise<ManagerConf | undefined> {
   let file;
   try {
     file = await readConfFile(configDir, MANAGER_CONF);
   } catch (err) {
-    if (err instanceof ConfError) throw new ManagerConfError(`manager.conf cannot be used:\n  ${err.message}`);
+    if (err instanceof ConfError) throw new ManagerConfError('unreadable', `manager.conf cannot be used:\n  ${err.message}`);
     throw err;
   }
   if (!file) return undefined;
   const { conf, errors, warnings } = parseManagerConf(file);
   for (const warning of warnings) logger.warn({ file: warning.file, line: warning.line }, warning.message);
-  if (errors.length > 0) throw new ManagerConfError(`manager.conf has errors:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
+  if (errors.length > 0) throw new ManagerConfError('invalid', `manager.conf has errors:\n${errors.map((e) => `  ${e.message}`).join('\n')}`);
   if (!conf.enabled) return undefined;
   if (conf.users.length === 0 && !isLoopback(conf.bindaddr)) {
-    throw new ManagerConfError(`refusing to open AMI on ${conf.bindaddr} without users: add a user section to manager.conf, or set bindaddr=127.0.0.1`);
+    throw new ManagerConfError('bind_without_users', `refusing to open AMI on ${conf.bindaddr} without users: add a user section to manager.conf, or set bindaddr=127.0.0.1`);
   }
   return conf;
 }

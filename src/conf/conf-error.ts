@@ -1,8 +1,9 @@
 /**
- * The one error type of the config readers. Every finding about a config file names the file
+ * The one error family of the config readers. Every finding about a config file names the file
  * and, when it comes from a line, that line; `code` is stable (tests and callers branch on it,
  * never on the message text).
  */
+import { errorFamily } from '../core/coded-error.js';
 
 /** Stable codes of {@link ConfError}, each with what it means. */
 export const CONF_ERROR_CODES = {
@@ -46,18 +47,18 @@ export type ConfErrorCode = keyof typeof CONF_ERROR_CODES;
 
 /**
  * A finding about a config file. `line` is 1-based; 0 means the file as a whole (it could not
- * be read, or its name was refused). The message reads `file:line: detail`.
+ * be read, or its name was refused). The message reads `file:line: detail`; `details` carries
+ * `file` and `line`.
  */
-export class ConfError extends Error {
-  override readonly name = 'ConfError';
+export class ConfError extends errorFamily('ConfError', CONF_ERROR_CODES) {
   constructor(
-    readonly code: ConfErrorCode,
+    code: ConfErrorCode,
     readonly file: string,
     readonly line: number,
     /** What is wrong, without the location. */
     readonly detail: string = CONF_ERROR_CODES[code],
   ) {
-    super(`${line > 0 ? `${file}:${line}` : file}: ${detail}`);
+    super(code, `${line > 0 ? `${file}:${line}` : file}: ${detail}`, { file, line });
   }
 }
 

@@ -1,13 +1,11 @@
 /**
- * The one registry of stable error codes (SPEC 9). The core throws {@link LoaderError}; the HTTP
- * layer maps `code` to a status with its own table and renders problem+json. Tests assert on
- * codes, never on message text.
+ * The loader core's error codes (SPEC 9): exactly what the core throws. The HTTP layer keeps
+ * its own codes (authentication, bodies, readiness, …) beside these and maps every code to a
+ * status with one table (src/http/problem.ts). Tests assert on codes, never on message text.
  */
+import { errorFamily } from './coded-error.js';
 
 export const ERROR_CODES = {
-  invalid_request: 'The request is not valid',
-  unauthorized: 'A valid bearer token is required',
-  forbidden: 'The token does not carry the role this needs',
   unknown_module: 'No such module',
   user_not_found: 'No such user',
   in_use: 'The module is in use',
@@ -18,23 +16,12 @@ export const ERROR_CODES = {
   checksum_mismatch: "The module's binary does not match its manifest checksum",
   load_failed: 'The module failed to load',
   lib_blocked: "The module's lib is blocked from unloading and cannot be replaced until restart",
-  payload_too_large: 'The request body is too large',
-  manifest_invalid: 'The manifest is not valid',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export class LoaderError extends Error {
-  override readonly name = 'LoaderError';
-  constructor(
-    readonly code: ErrorCode,
-    message: string = ERROR_CODES[code],
-    /** Machine-readable details, snake_case, rendered as problem+json extension members. */
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
+/** What the core throws: a code of {@link ERROR_CODES} and machine-readable details. */
+export class LoaderError extends errorFamily('LoaderError', ERROR_CODES) {}
 
 export function isLoaderError(err: unknown): err is LoaderError {
   return err instanceof LoaderError;

@@ -2,6 +2,7 @@
  * Errors of the Node.js module host, each with a stable code (callers and tests branch on the
  * code, never on the message).
  */
+import { errorFamily } from '../core/coded-error.js';
 
 export const HOST_ERROR_CODES = {
   invalid_name: 'The name is not a module name',
@@ -13,15 +14,15 @@ export const HOST_ERROR_CODES = {
 
 export type HostErrorCode = keyof typeof HOST_ERROR_CODES;
 
-export class HostError extends Error {
-  override readonly name = 'HostError';
+/** A host error, about one module (`details.module`). */
+export class HostError extends errorFamily('HostError', HOST_ERROR_CODES) {
   constructor(
-    readonly code: HostErrorCode,
+    code: HostErrorCode,
     /** The module the error is about. */
     readonly module: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, { module }, options);
   }
 }

@@ -8,8 +8,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { ERROR_CODES } from '../core/errors.js';
-import type { Problem } from './schemas/problem.js';
+
+import { HTTP_ERROR_CODES, type Problem } from './schemas/problem.js';
 import { newRequestId, REQUEST_ID_HEADER } from './request-id.js';
 
 /** How long a refused connection may stay half-open for the client to read the answer. */
@@ -42,7 +42,7 @@ export function clientErrorResponse(err: ParserError, id: string = newRequestId(
   const { status, detail } = statusOf(err);
   const problem: Problem = {
     type: 'urn:modloader:problem:invalid_request',
-    title: ERROR_CODES.invalid_request,
+    title: HTTP_ERROR_CODES.invalid_request,
     status,
     detail,
     code: 'invalid_request',

@@ -5,11 +5,12 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { errorFamily } from '../core/coded-error.js';
 import { ERROR_CODES, type ErrorCode, isLoaderError } from '../core/errors.js';
-import type { Problem } from './schemas/problem.js';
-import { HTTP_ONLY_CODES } from './schemas/problem.js';
+import { HTTP_ERROR_CODES, type HttpErrorCode, type Problem } from './schemas/problem.js';
 
-export type ProblemCode = ErrorCode | (typeof HTTP_ONLY_CODES)[number];
+/** Every code an answer may carry: the core's and the HTTP layer's. */
+export type ProblemCode = ErrorCode | HttpErrorCode;
 
 /** SPEC 9: the status of every code. */
 export const STATUS_BY_CODE: Record<ProblemCode, number> = {
@@ -38,30 +39,20 @@ export const STATUS_BY_CODE: Record<ProblemCode, number> = {
   shutting_down: 503,
 };
 
-const TITLES: Record<ProblemCode, string> = {
-  ...ERROR_CODES,
-  not_found: 'No such route',
-  host_refused: 'The Host is not a loopback name, and no tokens are configured',
-  origin_refused: 'A request from another origin may not act here',
-  internal_error: 'The service failed to answer',
-  starting: 'The service is starting',
-  not_ready: 'The service is not ready',
-  shutting_down: 'The service is shutting down',
-  too_many_failures: 'Too many failed authentications from this address',
-};
+const TITLES: Record<ProblemCode, string> = { ...ERROR_CODES, ...HTTP_ERROR_CODES };
 
 /**
  * An error raised by the HTTP layer with a code and, rarely, a status other than the code's
  * (415 and 426 are `invalid_request` with a more precise status).
  */
-export class HttpProblem extends Error {
+export class HttpProblem extends errorFamily('HttpProblem', TITLES) {
   constructor(
-    readonly code: ProblemCode,
+    code: ProblemCode,
     message: string = TITLES[code],
-    readonly details: Record<string, unknown> = {},
+    details: Record<string, unknown> = {},
     readonly status: number = STATUS_BY_CODE[code],
   ) {
-    super(message);
+    super(code, message, details);
   }
 }
 

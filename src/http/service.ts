@@ -13,6 +13,7 @@ import { pino, type Logger } from 'pino';
 import { readConfigDir } from '../conf/config-dir.js';
 import type { LoaderApi } from '../core/api.js';
 import type { Policy } from '../core/policy.js';
+import { errorFamily, isCodedError } from '../core/coded-error.js';
 import { LoaderError } from '../core/errors.js';
 import { Loader } from '../core/loader.js';
 import { createNodeHost } from '../host/node-host.js';
@@ -24,6 +25,7 @@ import { type AppOptions, buildApp } from './app.js';
 import { assertListenAllowed, isLoopback } from './auth/listen-policy.js';
 import { TokenStore } from './auth/token-store.js';
 import type { ServiceContext } from './context.js';
+import { HttpProblem } from './problem.js';
 import { logEvents } from './event-log.js';
 import { EventHub } from './events/hub.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -89,9 +91,13 @@ export interface StartupSummary {
 }
 
 /** Startup could not complete; `message` says what and where. */
-export class ServiceStartError extends Error {
-  override readonly name = 'ServiceStartError';
-}
+export const SERVICE_START_CODES = {
+  config_invalid: 'A config file has errors (each named with its file and line)',
+  manager_conf_invalid: 'manager.conf cannot be used',
+  require_failed: 'A required module could not be loaded',
+} as const;
+
+export class ServiceStartError extends errorFamily('ServiceStartError', SERVICE_START_CODES) {}
 
 function configErrors(errors: ReadonlyArray<{ message: string }>): string {
   return errors.map((e) => `  ${e.message}`).join('\n');
@@ -142,7 +148,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
 
   const conf = await readConfigDir(settings.config);
   if (conf.errors.length > 0) {
-    throw new ServiceStartError(`the config directory ${settings.config} has errors:\n${configErrors(conf.errors)}`);
+    throw new ServiceStartError('config_invalid', `the config directory ${settings.config} has errors:\n${configErrors(conf.errors)}`);
   }
   for (const warning of conf.policy.warnings) {
     logger.warn({ file: warning.file, line: warning.line }, `${warning.file}:${warning.line}: ${warning.message}`);
@@ -151,7 +157,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
   assertListenAllowed(settings.host, tokens.enabled);
   if (!tokens.enabled) logger.warn({ host: settings.host }, 'no tokens in tokens.conf: no authentication, listening on loopback only');
   const managerConf = await readManagerConf(settings.config, logger).catch((err: unknown) => {
-    throw err instanceof ManagerConfError ? new ServiceStartError(err.message) : err;
+    throw err instanceof ManagerConfError ? new ServiceStartError('manager_conf_invalid', err.message, { reason: err.code }) : err;
   });
 
   const { scan, problems } = await scanModuleDir(settings.modules);
@@ -206,17 +212,17 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
       try {
         const next = await readConfigDir(settings.config);
         if (next.errors.length > 0) {
-          throw new LoaderError('invalid_request', `the config files have ${next.errors.length} error(s); nothing changed`, {
+          throw new HttpProblem('invalid_request', `the config files have ${next.errors.length} error(s); nothing changed`, {
             errors: next.errors.map((e) => ({ file: e.file, line: e.line, code: e.code, message: e.detail })),
           });
         }
         if (next.tokens.length === 0 && !isLoopback(settings.host)) {
-          throw new LoaderError('invalid_request', `tokens.conf would have no clients while listening on ${settings.host}; nothing changed`);
+          throw new HttpProblem('invalid_request', `tokens.conf would have no clients while listening on ${settings.host}; nothing changed`);
         }
         const nextManager =
           manager &&
           (await readManagerConf(settings.config, logger).catch((err: unknown) => {
-            throw err instanceof ManagerConfError ? new LoaderError('invalid_request', `${err.message}\nnothing changed`) : err;
+            throw err instanceof ManagerConfError ? new HttpProblem('invalid_request', `${err.message}\nnothing changed`) : err;
           }));
         bulk = 'reload';
         const result = await loader.setPolicy(next.policy, { cause }).finally(() => (bulk = null));
@@ -226,7 +232,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
         logger.info({ req_id: cause }, summaryLine('config reload', summarize(loader, result), seconds()));
         return { ...result, warnings: [...next.policy.warnings, ...(result.warnings ?? [])], tokens: { count: tokens.size } };
       } catch (err) {
-        metrics.observeConfigReload(err instanceof LoaderError ? err.code : 'internal', seconds());
+        metrics.observeConfigReload(isCodedError(err) ? err.code : 'internal', seconds());
         throw err;
       }
     },
@@ -279,7 +285,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
         return { ...counts, seconds, line };
       } catch (err) {
         startup.end(false);
-        const failure = err instanceof LoaderError ? new ServiceStartError(describeStartupFailure(err, conf.policy, loader), { cause: err }) : err;
+        const failure = err instanceof LoaderError ? new ServiceStartError('require_failed', describeStartupFailure(err, conf.policy, loader), { module: err.details.module, reason: err.code }, { cause: err }) : err;
         await loader.shutdown({ cause: 'startup_failed' }).catch(() => undefined);
         throw failure;
       }

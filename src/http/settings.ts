@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { errorFamily } from '../core/coded-error.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -77,7 +78,13 @@ export function packageRoot(): string {
   }
 }
 
-export class SettingsError extends Error {}
+export const SETTINGS_ERROR_CODES = {
+  unknown_flag: 'The command line has a flag serve does not take, or a flag without its value',
+  invalid_setting: 'A flag or MODLOADER_* variable has a value that is not valid for it',
+} as const;
+
+/** A wrong `serve` setting; `details.settings` names the flags or variables at fault. */
+export class SettingsError extends errorFamily('SettingsError', SETTINGS_ERROR_CODES) {}
 
 /**
  * Reads the settings from `argv` (the words after `serve`) and `env`. Throws
@@ -101,7 +108,7 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
       },
     }).values as Record<string, string | string[] | undefined>;
   } catch (err) {
-    throw new SettingsError((err as Error).message);
+    throw new SettingsError('unknown_flag', (err as Error).message);
   }
   const root = packageRoot();
   const raw: Record<string, unknown> = {
@@ -131,11 +138,9 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
   }
   const parsed = ServeSettingsSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const key = String(issue.path[0]);
-      return `${source[key] ?? key}: ${issue.message}`;
-    });
-    throw new SettingsError(problems.join('; '));
+    const at = parsed.error.issues.map((issue) => source[String(issue.path[0])] ?? String(issue.path[0]));
+    const problems = parsed.error.issues.map((issue, i) => `${at[i]}: ${issue.message}`);
+    throw new SettingsError('invalid_setting', problems.join('; '), { settings: [...new Set(at)] });
   }
   const { modules, config, url_file: urlFile } = parsed.data;
   return { ...parsed.data, modules: resolve(modules), config: resolve(config), url_file: urlFile && resolve(urlFile) };

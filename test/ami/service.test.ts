@@ -21,6 +21,7 @@ describe('the service with manager.conf', () => {
     await managerConf('[general]\nenabled=yes\n[ops]\nsecret=s\ndeny=0.0.0.0/0\n');
     const failure = await createService({ settings: settings(), heartbeatMs: 0 }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ServiceStartError);
+    expect(failure).toMatchObject({ code: 'manager_conf_invalid', details: { reason: 'invalid' } });
     expect((failure as Error).message).toContain('manager.conf:5');
   });
 

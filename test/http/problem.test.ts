@@ -5,7 +5,7 @@ import { HttpProblem, STATUS_BY_CODE, toProblem } from '../../src/http/problem.j
 const request = { id: 'req-1', url: '/modules/chan_sip/unload?x=1' };
 
 describe('the status table', () => {
-  it('gives every core error code the status SPEC 9 assigns', () => {
+  it('gives every code of SPEC 9 the status it assigns; the core has only codes SPEC 9 lists', () => {
     const spec: Record<number, string[]> = {
       400: ['invalid_request'],
       401: ['unauthorized'],
@@ -16,7 +16,9 @@ describe('the status table', () => {
       422: ['manifest_invalid'],
     };
     const fromSpec = Object.entries(spec).flatMap(([status, codes]) => codes.map((code) => [code, Number(status)] as const));
-    expect(fromSpec.map(([code]) => code).sort()).toEqual(Object.keys(ERROR_CODES).sort());
+    const specCodes = fromSpec.map(([code]) => code);
+    expect(specCodes).toEqual(expect.arrayContaining(Object.keys(ERROR_CODES)));
+    expect(Object.keys(STATUS_BY_CODE)).toEqual(expect.arrayContaining(specCodes));
     for (const [code, status] of fromSpec) expect(STATUS_BY_CODE[code as keyof typeof STATUS_BY_CODE]).toBe(status);
   });
 });

@@ -23,6 +23,7 @@ describe('createService', () => {
     });
     const failure = await createService({ settings: settings(dirs), heartbeatMs: 0 }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ServiceStartError);
+    expect(failure).toMatchObject({ code: 'require_failed', details: { module: 'chan_dahdi', reason: 'load_failed' } });
     expect((failure as Error).message).toMatch(/^startup failed: require=chan_dahdi \(modules\.conf:3\): chan_dahdi: .*no DAHDI hardware found.* \[load_failed\]$/);
     await dirs.remove();
   });
@@ -31,13 +32,16 @@ describe('createService', () => {
     const dirs = await sampleDirs({ config: { 'modules.conf': '[modules]\nautoload=maybe\n' } });
     const failure = await createService({ settings: settings(dirs), heartbeatMs: 0 }).catch((err: unknown) => err);
     expect(failure).toBeInstanceOf(ServiceStartError);
+    expect(failure).toMatchObject({ code: 'config_invalid' });
     expect((failure as Error).message).toMatch(/modules\.conf:2/);
     await dirs.remove();
   });
 
   it('refuses to serve anything but loopback without tokens, before loading a module', async () => {
     const dirs = await sampleDirs();
-    await expect(createService({ settings: settings(dirs, '0.0.0.0'), heartbeatMs: 0 })).rejects.toThrow(/refusing to listen on 0\.0\.0\.0/);
+    const refused = createService({ settings: settings(dirs, '0.0.0.0'), heartbeatMs: 0 });
+    await expect(refused).rejects.toThrow(/refusing to listen on 0\.0\.0\.0/);
+    await expect(refused).rejects.toMatchObject({ code: 'listen_refused' });
     await dirs.remove();
   });
 });

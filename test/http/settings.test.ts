@@ -23,12 +23,15 @@ describe('readServeSettings', () => {
   it('names the flag or variable that is wrong', () => {
     expect(() => readServeSettings(['--port', 'eighty'], {})).toThrow(/--port/);
     expect(() => readServeSettings([], { MODLOADER_PORT: '70000' })).toThrow(/MODLOADER_PORT/);
-    expect(() => readServeSettings(['--log-level', 'loud'], {})).toThrow(SettingsError);
+    expect(thrown(() => readServeSettings(['--log-level', 'loud', '--port', 'x'], {}))).toMatchObject({
+      code: 'invalid_setting',
+      details: { settings: ['--port', '--log-level'] },
+    });
   });
 
   it('refuses unknown flags and stray words', () => {
-    expect(() => readServeSettings(['--colour'], {})).toThrow(SettingsError);
-    expect(() => readServeSettings(['now'], {})).toThrow(SettingsError);
+    expect(thrown(() => readServeSettings(['--colour'], {}))).toMatchObject({ code: 'unknown_flag' });
+    expect(thrown(() => readServeSettings(['now'], {}))).toMatchObject({ code: 'unknown_flag' });
   });
 
   it('takes allowed origins from --allow-origin (repeatable) or MODLOADER_ALLOW_ORIGINS, normalized', () => {
@@ -51,3 +54,14 @@ describe('readServeSettings', () => {
     expect(() => readServeSettings([], { MODLOADER_ALLOW_ORIGINS: 'https://a.example?x' })).toThrow(/MODLOADER_ALLOW_ORIGINS/);
   });
 });
+
+/** The SettingsError `read` throws (fails the test when it throws anything else or nothing). */
+function thrown(read: () => unknown): SettingsError {
+  try {
+    read();
+  } catch (err) {
+    if (err instanceof SettingsError) return err;
+    throw err;
+  }
+  throw new Error('expected a SettingsError');
+}

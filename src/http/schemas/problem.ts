@@ -3,24 +3,32 @@
  * SPEC 9 and the error's details as extension members.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from '../../core/errors.js';
+import { ERROR_CODES, type ErrorCode } from '../../core/errors.js';
 import { described, named } from './registry.js';
 
 /**
- * Codes of the HTTP layer itself, beside the core's registry: unknown routes, requests from
+ * The HTTP layer's own codes, each with its title, beside the core's registry: bad requests,
+ * authentication and roles (auth/), bodies, manifest lint, unknown routes, requests from
  * another origin (auth/origin-guard.ts), repeated failed authentication (auth/guard.ts),
  * readiness (startup-gate.ts), the shutdown (shutdown-gate.ts), bugs.
  */
-export const HTTP_ONLY_CODES = [
-  'not_found',
-  'host_refused',
-  'origin_refused',
-  'too_many_failures',
-  'starting',
-  'not_ready',
-  'shutting_down',
-  'internal_error',
-] as const;
+export const HTTP_ERROR_CODES = {
+  invalid_request: 'The request is not valid',
+  unauthorized: 'A valid bearer token is required',
+  forbidden: 'The token does not carry the role this needs',
+  not_found: 'No such route',
+  host_refused: 'The Host is not a loopback name, and no tokens are configured',
+  origin_refused: 'A request from another origin may not act here',
+  payload_too_large: 'The request body is too large',
+  manifest_invalid: 'The manifest is not valid',
+  too_many_failures: 'Too many failed authentications from this address',
+  internal_error: 'The service failed to answer',
+  starting: 'The service is starting',
+  not_ready: 'The service is not ready',
+  shutting_down: 'The service is shutting down',
+} as const;
+
+export type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;
 
 export const ProblemSchema = named(
   'Problem',
@@ -29,7 +37,7 @@ export const ProblemSchema = named(
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.enum([...(Object.keys(ERROR_CODES) as Array<keyof typeof ERROR_CODES>), ...HTTP_ONLY_CODES]),
+    code: z.enum([...(Object.keys(ERROR_CODES) as ErrorCode[]), ...(Object.keys(HTTP_ERROR_CODES) as HttpErrorCode[])]),
     instance: described(z.string(), 'The request path.'),
     request_id: z.string(),
     fields: described(

@@ -63,7 +63,7 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
     const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m), 0);
 
     const fixtures = join(dir, 'fixtures.json');
-    await writeFile(fixtures, JSON.stringify({ detail: {}, list: '{"modules":[]}' }));
+    await writeFile(fixtures, JSON.stringify({ detail: '{}', list: '{"modules":[]}' }));
     const bare = await startChild(BARE_CHILD, [fixtures]);
     children.push(bare);
     const rawSubscribers = await Subscribers.connect(String(bare.ready['wsUrl']), SUBSCRIBERS);

@@ -44,7 +44,7 @@ export function resultsMarkdown(info: RunInfo, figures: FigureResult[], skipped:
 }
 
 function list(runs: number[]): string {
-  return runs.map((r) => (r >= 100 ? r.toFixed(0) : r.toFixed(2))).join(', ');
+  return runs.map((r) => (r >= 100 ? r.toFixed(0) : r >= 1 ? r.toFixed(2) : r.toFixed(3))).join(', ');
 }
 
 /** Replaces the text between the markers of `file` (creating the file or markers if absent). */

@@ -3,6 +3,18 @@
  * mask, no extension bits), built once so the same bytes can go to every subscriber.
  */
 
+/** A message of the event stream: its JSON text, and its frame made once for every sink. */
+export class OutgoingMessage {
+  private encoded: Buffer | undefined;
+
+  constructor(readonly text: string) {}
+
+  /** The websocket text frame carrying the text, built on first use. */
+  get frame(): Buffer {
+    return (this.encoded ??= textFrame(Buffer.from(this.text)));
+  }
+}
+
 /** One complete, unmasked text frame carrying `payload` (UTF-8). */
 export function textFrame(payload: Buffer): Buffer {
   const length = payload.length;

@@ -1,14 +1,22 @@
 /**
  * The service's {@link LoaderHost}: modules are files in a module directory, config files are
  * files in a config directory, module logs are pino child loggers.
+ *
+ * One read per binary: `checksum` reads the binary (or takes the bytes the startup scan read,
+ * when the file is still the one it read) and keeps the bytes; the `importLib` that follows
+ * evaluates exactly those bytes, so the code that runs is the code whose digest the loader
+ * compared with the manifest.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { isModuleName } from '../core/names.js';
 import type { LoaderHost } from '../core/types.js';
 import { readConfFile } from '../conf/read-conf-file.js';
-import { fileChecksum, findBinary } from './binary.js';
+import { locateBinary } from './binary.js';
 import { HostError } from './host-error.js';
 import { importBinary } from './import-binary.js';
+import { identityOf, sameIdentity, type ScannedBinaries } from './scanned-binaries.js';
 
 export interface NodeHostOptions {
   /** Where `<name>.js` / `.mjs` / `.cjs` binaries live. */
@@ -16,6 +24,8 @@ export interface NodeHostOptions {
   /** Where `ctx.config(file)` reads from. */
   configDir: string;
   logger: Logger;
+  /** Binaries the startup scan read (`scanModuleDir`'s `keep`), each used by one load. */
+  scanned?: ScannedBinaries | undefined;
 }
 
 /**
@@ -25,29 +35,38 @@ export interface NodeHostOptions {
  * naming file and line) and resolves null when the file is absent.
  */
 export function createNodeHost(options: NodeHostOptions): LoaderHost {
-  const { modulesDir, configDir, logger } = options;
+  const { modulesDir, configDir, logger, scanned } = options;
 
-  async function binaryOf(name: string): Promise<string> {
+  function locate(name: string): { path: string; identity: ReturnType<typeof identityOf> } {
     if (!isModuleName(name)) throw new HostError('invalid_name', name, `${JSON.stringify(name)} is not a module name`);
-    const path = await findBinary(modulesDir, name);
-    if (path === null) throw new HostError('no_binary', name, `module ${name}: no ${name}.js, ${name}.mjs or ${name}.cjs in ${modulesDir}`);
-    return path;
+    const found = locateBinary(modulesDir, name);
+    if (found === null) throw new HostError('no_binary', name, `module ${name}: no ${name}.js, ${name}.mjs or ${name}.cjs in ${modulesDir}`);
+    return { path: found.path, identity: identityOf(found.stats) };
   }
 
-  // The loader verifies a binary's checksum right before importing it: the import reuses the
-  // path the checksum found instead of searching the directory again.
-  const verified = new Map<string, string>();
+  // The loader verifies a binary's checksum right before importing it (a few modules ahead):
+  // the bytes that were hashed wait here for the import.
+  const verified = new Map<string, { path: string; bytes: Buffer }>();
 
   return {
     async checksum(name, algorithm) {
-      const path = await binaryOf(name);
-      verified.set(name, path);
-      return fileChecksum(path, algorithm);
+      const { path, identity } = locate(name);
+      const kept = scanned?.take(name);
+      if (kept && kept.path === path && kept.algorithm === algorithm && sameIdentity(kept.identity, identity)) {
+        verified.set(name, { path, bytes: kept.bytes });
+        return kept.digest;
+      }
+      const bytes = readFileSync(path);
+      verified.set(name, { path, bytes });
+      return createHash(algorithm).update(bytes).digest('hex');
     },
     async importLib(name) {
-      const path = verified.get(name) ?? (await binaryOf(name));
-      verified.delete(name);
-      return importBinary(name, path);
+      const checked = verified.get(name);
+      if (checked) {
+        verified.delete(name);
+        return importBinary(name, checked.path, checked.bytes);
+      }
+      return importBinary(name, locate(name).path);
     },
     readConfig(file) {
       return readConfFile(configDir, file);

@@ -13,6 +13,7 @@ import type { Policy } from '../core/policy.js';
 import { LoaderError } from '../core/errors.js';
 import { Loader } from '../core/loader.js';
 import { createNodeHost } from '../host/node-host.js';
+import { ScannedBinaries } from '../host/scanned-binaries.js';
 import { formatProblem } from '../manifest/problem.js';
 import { parseManifest } from '../manifest/parse.js';
 import { scanModuleDir } from '../manifest/scan.js';
@@ -89,10 +90,12 @@ export async function createService(options: ServiceOptions): Promise<Service> {
   assertListenAllowed(settings.host, tokens.enabled);
   if (!tokens.enabled) logger.warn({ host: settings.host }, 'no tokens in tokens.conf: no authentication, listening on loopback only');
 
-  const { scan, problems } = await scanModuleDir(settings.modules);
+  // The scan's bytes serve the startup loads, so each binary is read once (dropped after).
+  const scanned = new ScannedBinaries();
+  const { scan, problems } = await scanModuleDir(settings.modules, { keep: scanned });
   for (const problem of problems) logger.warn({ problem }, `skipped manifest: ${formatProblem(problem)}`);
 
-  const host = createNodeHost({ modulesDir: settings.modules, configDir: settings.config, logger });
+  const host = createNodeHost({ modulesDir: settings.modules, configDir: settings.config, logger, scanned });
   const core = new Loader({ host, scan, policy: conf.policy, loadTimeoutMs: settings.load_timeout_ms });
   const metrics: Metrics = createMetrics({
     loader: () => core,
@@ -120,6 +123,8 @@ export async function createService(options: ServiceOptions): Promise<Service> {
     hub.close();
     await loader.shutdown({ cause: 'startup_failed' }).catch(() => undefined);
     throw failure;
+  } finally {
+    scanned.clear();
   }
 
   const context: ServiceContext = {

@@ -15,12 +15,18 @@ import { join } from 'node:path';
 import type { ScanResult } from '../core/api.js';
 import { checksumAlgorithm, type Manifest } from '../core/manifest.js';
 import { BINARY_SUFFIXES } from '../host/binary.js';
+import { readWithIdentity, type ScannedBinaries } from '../host/scanned-binaries.js';
 import { parseManifest } from './parse.js';
 import type { ManifestProblem } from './problem.js';
 
 export interface ScanOptions {
   /** Files handled between two turns of the event loop (default 200). */
   batch?: number | undefined;
+  /**
+   * Keeps each binary's bytes and digest here (within its budget), for the host to evaluate
+   * at startup without reading the file again.
+   */
+  keep?: ScannedBinaries | undefined;
 }
 
 const MANIFEST_SUFFIX = '.manifest';
@@ -69,7 +75,16 @@ export async function scanModuleDir(dir: string, opts: ScanOptions = {}): Promis
         continue;
       }
       try {
-        const digest = createHash(checksumAlgorithm(manifest.checksum)).update(readFileSync(join(dir, binary))).digest('hex');
+        const algorithm = checksumAlgorithm(manifest.checksum);
+        const path = join(dir, binary);
+        let digest: string;
+        if (opts.keep) {
+          const { bytes, identity } = readWithIdentity(path);
+          digest = createHash(algorithm).update(bytes).digest('hex');
+          opts.keep.keep(manifest.name, { path, bytes, algorithm, digest, identity });
+        } else {
+          digest = createHash(algorithm).update(readFileSync(path)).digest('hex');
+        }
         binaries.set(manifest.name, digest);
       } catch (err) {
         problems.push({ file, code: 'read_error', message: `binary: ${(err as Error).message}` });

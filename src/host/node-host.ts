@@ -7,13 +7,12 @@
  * evaluates exactly those bytes, so the code that runs is the code whose digest the loader
  * compared with the manifest.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { isModuleName } from '../core/names.js';
 import type { LoaderHost } from '../core/types.js';
 import { readConfFile } from '../conf/read-conf-file.js';
-import { locateBinary } from './binary.js';
+import { digestOf, locateBinary } from './binary.js';
 import { HostError } from './host-error.js';
 import { importBinary } from './import-binary.js';
 import { identityOf, sameIdentity, type ScannedBinaries } from './scanned-binaries.js';
@@ -58,7 +57,7 @@ export function createNodeHost(options: NodeHostOptions): LoaderHost {
       }
       const bytes = readFileSync(path);
       verified.set(name, { path, bytes });
-      return createHash(algorithm).update(bytes).digest('hex');
+      return digestOf(algorithm, bytes);
     },
     async importLib(name) {
       const checked = verified.get(name);

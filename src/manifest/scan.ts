@@ -8,13 +8,12 @@
  * event loop between batches so the service keeps answering. An asynchronous read costs about
  * four thread-pool round trips per file; here it is one system call per file.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScanResult } from '../core/api.js';
 import { checksumAlgorithm, type Manifest } from '../core/manifest.js';
-import { BINARY_SUFFIXES } from '../host/binary.js';
+import { BINARY_SUFFIXES, digestOf } from '../host/binary.js';
 import { readWithIdentity, type ScannedBinaries } from '../host/scanned-binaries.js';
 import { parseManifest } from './parse.js';
 import type { ManifestProblem } from './problem.js';
@@ -51,10 +50,12 @@ export async function scanModuleDir(dir: string, opts: ScanOptions = {}): Promis
   const manifests: Manifest[] = [];
   const binaries = new Map<string, string | null>();
   const batch = Math.max(1, opts.batch ?? 200);
+  // join(dir, name) for names without a separator, without normalizing the path each time.
+  const prefix = join(dir, '_').slice(0, -1);
   for (let start = 0; start < manifestFiles.length; start += batch) {
     if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     for (const fileName of manifestFiles.slice(start, start + batch)) {
-      const file = join(dir, fileName);
+      const file = prefix + fileName;
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -69,21 +70,27 @@ export async function scanModuleDir(dir: string, opts: ScanOptions = {}): Promis
       }
       const manifest = parsed.manifest;
       manifests.push(manifest);
-      const binary = BINARY_SUFFIXES.map((suffix) => manifest.name + suffix).find((n) => names.has(n));
+      let binary: string | undefined;
+      for (const suffix of BINARY_SUFFIXES) {
+        if (names.has(manifest.name + suffix)) {
+          binary = manifest.name + suffix;
+          break;
+        }
+      }
       if (binary === undefined) {
         binaries.set(manifest.name, null);
         continue;
       }
       try {
         const algorithm = checksumAlgorithm(manifest.checksum);
-        const path = join(dir, binary);
+        const path = prefix + binary;
         let digest: string;
         if (opts.keep) {
           const { bytes, identity } = readWithIdentity(path);
-          digest = createHash(algorithm).update(bytes).digest('hex');
+          digest = digestOf(algorithm, bytes);
           opts.keep.keep(manifest.name, { path, bytes, algorithm, digest, identity });
         } else {
-          digest = createHash(algorithm).update(readFileSync(path)).digest('hex');
+          digest = digestOf(algorithm, readFileSync(path));
         }
         binaries.set(manifest.name, digest);
       } catch (err) {

@@ -6,6 +6,7 @@
  * pipe. Stopping sends SIGTERM and times the exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
@@ -15,6 +16,8 @@ export interface StartedServer {
   url: string;
   /** Milliseconds from spawn until /health answered 200. */
   startMs: number;
+  /** CPU time the process had used by then (all its threads; Linux only, else NaN), in ms. */
+  startCpuMs: number;
   /** The body of that answer. */
   health: Record<string, unknown>;
   /** SIGTERM, then the milliseconds until the process exited. */
@@ -47,7 +50,7 @@ export async function startServer(command: string, args: readonly string[], time
     });
     const health = await waitHealthy(url, started + timeoutMs);
     const startMs = performance.now() - started;
-    return { url, startMs, health, stop: () => stopServer(child, exited) };
+    return { url, startMs, startCpuMs: cpuMsOf(child.pid), health, stop: () => stopServer(child, exited) };
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
@@ -85,4 +88,19 @@ function getHealth(url: string): Promise<Record<string, unknown> | null> {
     });
     request.on('error', reject);
   });
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/** User + system CPU time of process `pid` so far, from /proc; NaN where there is none. */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, so split after its closing paren).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return Number.NaN;
+  }
 }

@@ -7,7 +7,6 @@
  * evaluates exactly those bytes, so the code that runs is the code whose digest the loader
  * compared with the manifest.
  */
-import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { isModuleName } from '../core/names.js';
 import type { LoaderHost } from '../core/types.js';
@@ -15,7 +14,7 @@ import { readConfFile } from '../conf/read-conf-file.js';
 import { digestOf, locateBinary } from './binary.js';
 import { HostError } from './host-error.js';
 import { importBinary } from './import-binary.js';
-import { identityOf, sameIdentity, type ScannedBinaries } from './scanned-binaries.js';
+import { identityOf, readWithIdentity, sameIdentity, type ScannedBinaries } from './scanned-binaries.js';
 
 export interface NodeHostOptions {
   /** Where `<name>.js` / `.mjs` / `.cjs` binaries live. */
@@ -55,7 +54,7 @@ export function createNodeHost(options: NodeHostOptions): LoaderHost {
         verified.set(name, { path, bytes: kept.bytes });
         return kept.digest;
       }
-      const bytes = readFileSync(path);
+      const { bytes } = readWithIdentity(path);
       verified.set(name, { path, bytes });
       return digestOf(algorithm, bytes);
     },

@@ -84,14 +84,9 @@ export async function scanModuleDir(dir: string, opts: ScanOptions = {}): Promis
       try {
         const algorithm = checksumAlgorithm(manifest.checksum);
         const path = prefix + binary;
-        let digest: string;
-        if (opts.keep) {
-          const { bytes, identity } = readWithIdentity(path);
-          digest = digestOf(algorithm, bytes);
-          opts.keep.keep(manifest.name, { path, bytes, algorithm, digest, identity });
-        } else {
-          digest = digestOf(algorithm, readFileSync(path));
-        }
+        const { bytes, identity } = readWithIdentity(path);
+        const digest = digestOf(algorithm, bytes);
+        opts.keep?.keep(manifest.name, { path, bytes, algorithm, digest, identity });
         binaries.set(manifest.name, digest);
       } catch (err) {
         problems.push({ file, code: 'read_error', message: `binary: ${(err as Error).message}` });

@@ -15,6 +15,8 @@ interface Pair {
   sink: EventSink;
   /** Writes made to the server side's TCP socket since the connection opened. */
   writes: () => number;
+  /** What those writes were given. */
+  written: unknown[];
   received: string[];
   waitFor(count: number): Promise<void>;
   closed: Promise<number>;
@@ -48,14 +50,17 @@ async function connect(): Promise<Pair> {
   const { socket, request } = await accepted;
   const raw = request.socket as Socket;
   let writes = 0;
+  const written: unknown[] = [];
   const write = raw.write.bind(raw) as (...args: unknown[]) => boolean;
   raw.write = ((...args: unknown[]) => {
     writes += 1;
+    written.push(args[0]);
     return write(...args);
   }) as typeof raw.write;
   return {
     sink: websocketSink(socket, 60_000, raw),
     writes: () => writes,
+    written,
     received,
     waitFor: (count) =>
       new Promise<void>((resolve) => {
@@ -84,6 +89,22 @@ describe('websocketSink', () => {
     await pair.waitFor(305);
     expect(pair.writes()).toBe(2);
     expect(pair.received.slice(300).map((text) => (JSON.parse(text) as { seq: number }).seq)).toEqual([300, 301, 302, 303, 304]);
+  });
+
+  it('shares the joined frames among subscribers that hold the same messages in a turn', async () => {
+    const [a, b, c] = [await connect(), await connect(), await connect()];
+    const messages = Array.from({ length: 50 }, (_, i) => message(i, 100));
+    for (const m of messages) {
+      a.sink.send(m);
+      b.sink.send(m);
+      if (m.text.includes('"seq":7,') || m.text.includes('"seq":9,')) c.sink.send(m);
+    }
+    await Promise.all([a.waitFor(50), b.waitFor(50), c.waitFor(2)]);
+    expect(a.written).toHaveLength(1);
+    expect(a.written[0]).toBe(b.written[0]);
+    expect(c.written[0]).not.toBe(a.written[0]);
+    expect(b.received).toEqual(messages.map((m) => m.text));
+    expect(c.received).toEqual([messages[7]!.text, messages[9]!.text]);
   });
 
   it('sends what it holds before the close frame', async () => {

@@ -20,7 +20,7 @@
  * a filename of its own, `<path>?modloader_import=<n>` (so `import.meta.url` ends in
  * `%3Fmodloader_import=<n>`; `import.meta.dirname` is the module directory).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import Module from 'node:module';
 import { dirname, join, parse } from 'node:path';
 import { Script } from 'node:vm';
@@ -49,10 +49,13 @@ export const FRESH_QUERY = 'modloader_import';
 let generation = 0;
 
 /**
- * Evaluates `source` (the verified bytes of the binary at `path`) as a new module and answers
+ * Evaluates `source` (the verified bytes of the file at `binary`) as a new module and answers
  * its exports (for an ES module, its namespace). Throws what evaluation throws.
  */
-export async function evaluateBinary(path: string, source: Buffer): Promise<Record<string, unknown>> {
+export async function evaluateBinary(binary: string, source: Buffer): Promise<Record<string, unknown>> {
+  // Named by its real path, as Node.js names what it imports (a symlinked binary's own imports
+  // resolve beside the file it links to).
+  const path = realpathSync.native(binary);
   const format = formatOf(path) ?? (hasModuleSyntax(path, source) ? 'module' : 'commonjs');
   if (format === 'commonjs') return compile(path, source, path, 'commonjs') as Record<string, unknown>;
   generation += 1;

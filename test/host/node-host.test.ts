@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -189,6 +189,17 @@ describe('createNodeHost(): one read per binary', () => {
     );
     await host.checksum('res_tla', 'md5');
     expect((await host.importLib('res_tla')).load({} as never)).toBe('awaited');
+  });
+
+  it('names a symlinked binary by the file it links to, as Node.js does, so its own imports resolve there', async () => {
+    const packageDir = join(root, 'package');
+    await mkdir(packageDir);
+    await writeFile(join(packageDir, 'package.json'), '{"type":"module"}');
+    await writeFile(join(packageDir, 'helper.js'), 'export const where = "beside the real file";\n');
+    await writeFile(join(packageDir, 'chan_linked.js'), 'import { where } from "./helper.js";\nexport function load() { return where; }\n');
+    await symlink(join(packageDir, 'chan_linked.js'), join(modulesDir, 'chan_linked.mjs'));
+    await host.checksum('chan_linked', 'md5');
+    expect((await host.importLib('chan_linked')).load({} as never)).toBe('beside the real file');
   });
 
   it('gives an ES module its own module imports, import.meta and the package scope', async () => {

@@ -1,16 +1,17 @@
 /**
  * Figure 3: load, then unload, 10,000 real module files through the service's real parts (the
- * Node.js host: checksum verification, fresh import; a Loader with no subscribers) against
+ * Node.js host: checksum verification, fresh evaluation; a Loader with no subscribers) against
  * the same work done by a bare script as fast as it can: each file read and its md5 compared
  * with the manifest's checksum, imported, and `load()` called in dependency order, with the
  * reads and imports of the next 16 modules in flight ahead of the one being loaded; then
  * `unload()` in reverse. (Until the audit of issue 14 the bare side skipped the checksums and
  * imported one file at a time.)
  *
- * Module cache: both sides import every file under a URL nobody imported before (the host
- * appends its own `?modloader_import=<n>`, the baseline `?bench_baseline=<run>`), so each run
- * of each side evaluates 10,000 new ES module records and neither reuses the other's; both
- * read the same files through the same OS page cache. Which side goes first alternates.
+ * Module cache: each side evaluates every file as a module nobody evaluated before (the host
+ * compiles the verified bytes as `<path>?modloader_import=<n>`, the baseline imports
+ * `?bench_baseline=<run>`), so each run of each side makes 10,000 new ES module records and
+ * neither reuses the other's; both read the same files through the same OS page cache. Which
+ * side goes first alternates.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -78,7 +79,7 @@ export async function loadUnloadFigure(ctx: BenchContext): Promise<FigureResult[
       collectGarbage();
       await side();
     }
-    progress(`figure 3: run ${run}/${runs}: loader ${measuredRuns.at(-1)!.toFixed(0)} ms, import + load() ${baselineRuns.at(-1)!.toFixed(0)} ms`);
+    progress(`figure 3: run ${run}/${runs}: loader ${measuredRuns.at(-1)!.toFixed(0)} ms, bare md5 + import + load() ${baselineRuns.at(-1)!.toFixed(0)} ms`);
   }
   const m = measureOf(measuredRuns, 'ms');
   const b = measureOf(baselineRuns, 'ms');
@@ -94,7 +95,7 @@ export async function loadUnloadFigure(ctx: BenchContext): Promise<FigureResult[
         `measured: a Loader over the Node.js host (\`createNodeHost\`) loading \`${graph.root}\`, whose closure is every module, then unloading it (the cascade stops them all); ` +
           `the files are trivial ES modules (\`load()\` returns 'success'). Baseline: each file read and its md5 checked against the manifest, \`import()\`ed and \`load()\`ed in dependency order, ` +
           `the reads and imports of the next ${AHEAD} modules in flight ahead of the one being loaded; then \`unload()\` in reverse. ` +
-          `Each side imports every file under a URL not used before (fresh module records, no shared module cache); sides alternate which goes first.`,
+          `Each side evaluates every file as a new module each run (the host compiles the verified bytes as \`<path>?modloader_import=<n>\`, the bare side imports \`?bench_baseline=<run>\`): no shared module cache; sides alternate which goes first.`,
       ],
     },
   ];

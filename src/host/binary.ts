@@ -3,7 +3,7 @@
  * and its checksum. Names are validated before they get here; nothing else becomes a path.
  */
 import * as crypto from 'node:crypto';
-import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isModuleName } from '../core/names.js';
 
@@ -19,20 +19,6 @@ export async function findBinary(dir: string, name: string): Promise<string | nu
   for (const suffix of BINARY_SUFFIXES) {
     const path = join(dir, name + suffix);
     if (existsSync(path)) return path;
-  }
-  return null;
-}
-
-/**
- * {@link findBinary}, synchronously, with the binary's stats (one `stat` per suffix tried).
- * Throws when `name` is not a module name.
- */
-export function locateBinary(dir: string, name: string): { path: string; stats: Stats } | null {
-  if (!isModuleName(name)) throw new Error(`not a module name: ${JSON.stringify(name)}`);
-  for (const suffix of BINARY_SUFFIXES) {
-    const path = join(dir, name + suffix);
-    const stats = statSync(path, { throwIfNoEntry: false });
-    if (stats) return { path, stats };
   }
   return null;
 }

@@ -7,14 +7,15 @@
  * evaluates exactly those bytes, so the code that runs is the code whose digest the loader
  * compared with the manifest.
  */
+import { statSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { isModuleName } from '../core/names.js';
 import type { LoaderHost } from '../core/types.js';
 import { readConfFile } from '../conf/read-conf-file.js';
-import { digestOf, locateBinary } from './binary.js';
+import { digestOf, findBinary } from './binary.js';
 import { HostError } from './host-error.js';
 import { importBinary } from './import-binary.js';
-import { identityOf, readWithIdentity, sameIdentity, type ScannedBinaries } from './scanned-binaries.js';
+import { identityOf, readWithIdentity, sameIdentity, type ScannedBinaries, type ScannedBinary } from './scanned-binaries.js';
 
 export interface NodeHostOptions {
   /** Where `<name>.js` / `.mjs` / `.cjs` binaries live. */
@@ -35,11 +36,19 @@ export interface NodeHostOptions {
 export function createNodeHost(options: NodeHostOptions): LoaderHost {
   const { modulesDir, configDir, logger, scanned } = options;
 
-  function locate(name: string): { path: string; identity: ReturnType<typeof identityOf> } {
+  async function binaryOf(name: string): Promise<string> {
     if (!isModuleName(name)) throw new HostError('invalid_name', name, `${JSON.stringify(name)} is not a module name`);
-    const found = locateBinary(modulesDir, name);
-    if (found === null) throw new HostError('no_binary', name, `module ${name}: no ${name}.js, ${name}.mjs or ${name}.cjs in ${modulesDir}`);
-    return { path: found.path, identity: identityOf(found.stats) };
+    const path = await findBinary(modulesDir, name);
+    if (path === null) throw new HostError('no_binary', name, `module ${name}: no ${name}.js, ${name}.mjs or ${name}.cjs in ${modulesDir}`);
+    return path;
+  }
+
+  /** What the scan read of `name`'s binary, when the file at `path` is still that one. */
+  function fromScan(name: string, path: string, algorithm: 'md5' | 'sha256'): ScannedBinary | undefined {
+    const kept = scanned?.take(name);
+    if (!kept || kept.path !== path || kept.algorithm !== algorithm) return undefined;
+    const stats = statSync(path, { throwIfNoEntry: false });
+    return stats && sameIdentity(kept.identity, identityOf(stats)) ? kept : undefined;
   }
 
   // The loader verifies a binary's checksum right before importing it (a few modules ahead):
@@ -48,23 +57,16 @@ export function createNodeHost(options: NodeHostOptions): LoaderHost {
 
   return {
     async checksum(name, algorithm) {
-      const { path, identity } = locate(name);
-      const kept = scanned?.take(name);
-      if (kept && kept.path === path && kept.algorithm === algorithm && sameIdentity(kept.identity, identity)) {
-        verified.set(name, { path, bytes: kept.bytes });
-        return kept.digest;
-      }
-      const { bytes } = readWithIdentity(path);
+      const path = await binaryOf(name);
+      const kept = fromScan(name, path, algorithm);
+      const bytes = kept ? kept.bytes : readWithIdentity(path).bytes;
       verified.set(name, { path, bytes });
-      return digestOf(algorithm, bytes);
+      return kept ? kept.digest : digestOf(algorithm, bytes);
     },
     async importLib(name) {
       const checked = verified.get(name);
-      if (checked) {
-        verified.delete(name);
-        return importBinary(name, checked.path, checked.bytes);
-      }
-      return importBinary(name, locate(name).path);
+      verified.delete(name);
+      return checked ? importBinary(name, checked.path, checked.bytes) : importBinary(name, await binaryOf(name));
     },
     readConfig(file) {
       return readConfFile(configDir, file);

@@ -50,12 +50,10 @@ export async function scanModuleDir(dir: string, opts: ScanOptions = {}): Promis
   const manifests: Manifest[] = [];
   const binaries = new Map<string, string | null>();
   const batch = Math.max(1, opts.batch ?? 200);
-  // join(dir, name) for names without a separator, without normalizing the path each time.
-  const prefix = join(dir, '_').slice(0, -1);
   for (let start = 0; start < manifestFiles.length; start += batch) {
     if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     for (const fileName of manifestFiles.slice(start, start + batch)) {
-      const file = prefix + fileName;
+      const file = join(dir, fileName);
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -70,20 +68,14 @@ export async function scanModuleDir(dir: string, opts: ScanOptions = {}): Promis
       }
       const manifest = parsed.manifest;
       manifests.push(manifest);
-      let binary: string | undefined;
-      for (const suffix of BINARY_SUFFIXES) {
-        if (names.has(manifest.name + suffix)) {
-          binary = manifest.name + suffix;
-          break;
-        }
-      }
+      const binary = BINARY_SUFFIXES.map((suffix) => manifest.name + suffix).find((n) => names.has(n));
       if (binary === undefined) {
         binaries.set(manifest.name, null);
         continue;
       }
       try {
         const algorithm = checksumAlgorithm(manifest.checksum);
-        const path = prefix + binary;
+        const path = join(dir, binary);
         const { bytes, identity } = readWithIdentity(path);
         const digest = digestOf(algorithm, bytes);
         opts.keep?.keep(manifest.name, { path, bytes, algorithm, digest, identity });

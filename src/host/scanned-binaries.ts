@@ -74,10 +74,7 @@ export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
   return a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 }
 
-/**
- * Reads a file and tells which version of it was read: open, fstat, read, close, the system
- * calls of `readFileSync`, which in Node.js 20 takes half as long again for a small file.
- */
+/** Reads a file and tells which version of it was read: open, fstat, read, close, as `readFileSync` does. */
 export function readWithIdentity(path: string): { bytes: Buffer; identity: FileIdentity } {
   const fd = openSync(path, 'r');
   try {

@@ -83,9 +83,10 @@ async function timePlans(graph: BenchGraph, ctx: BenchContext, label: string): P
   if (loads !== graph.manifests.length) throw new Error(`${label}: the plan loads ${loads} modules, expected ${graph.manifests.length}`);
   if (kahnOrder(graph.deps).length !== graph.manifests.length) throw new Error(`${label}: the bare sort lost modules`);
   if (intKahnOrder(ints).length !== graph.manifests.length) throw new Error(`${label}: the integer sort lost modules`);
-  // Several plans per timed run at small sizes, so each run lasts long enough to time well;
-  // the integer sort is some 30 times as fast, so it repeats more.
-  const inner = Math.max(1, Math.round(100_000 / graph.manifests.length));
+  // Several plans per timed run (about 300,000 modules' worth), so each run lasts long enough
+  // that a collection falling into it weighs little; the integer sort is some 30 times as
+  // fast, so it repeats more.
+  const inner = Math.max(2, Math.round(300_000 / graph.manifests.length));
   const floorInner = inner * 10;
   for (let i = 0; i < 5; i += 1) {
     await plan();

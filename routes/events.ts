@@ -30,7 +30,8 @@ export const eventRoutes: FastifyPluginAsyncZod<RouteOptions> = async (app, { co
     },
     wsHandler: (socket, request) => {
       const { events, module, since, boot } = request.query;
-      const subscription = context.hub.subscribe(websocketSink(socket, closeGraceMs), {
+      // The upgraded request's TCP socket: the sink writes each turn's frames to it at once.
+      const subscription = context.hub.subscribe(websocketSink(socket, closeGraceMs, request.raw.socket), {
         filter: compileFilter({ events, module }),
         since,
         boot,

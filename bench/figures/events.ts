@@ -2,11 +2,14 @@
  * Figures 6 and 7: events per second delivered to 100 websocket subscribers of the real
  * service's `GET /events`, the events made by real loader operations (load and unload cycles
  * of a module set whose libs block unloading, so no file is read after the first load and the
- * stream, not the disk, is what is measured), against a raw `ws` server broadcasting the same
- * messages (recorded from the service) to 100 clients; and the service again with one more
- * subscriber that has stopped reading (its socket paused), against the run without it.
- * Subscribers are minimal websocket clients in this process that count frames without decoding them (ws-clients.ts), each server is in a child process; each run rotates which side
- * goes first.
+ * stream, not the disk, is what is measured), against the fastest raw `ws` server sending the
+ * same messages (recorded from the service) to 100 clients: each message framed once, each
+ * event-loop turn's frames written to each client in one write. Figure 7: the service with
+ * one more subscriber that has stopped reading (its socket paused), in runs long enough for
+ * the hub to cut it off, against the same runs without it.
+ * Subscribers are minimal websocket clients in this process that count frames without
+ * decoding them (ws-clients.ts), each server is in a child process; each run rotates which
+ * side goes first.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -25,6 +28,8 @@ import { BARE_CHILD, SERVICE_CHILD } from './http.js';
 const SUBSCRIBERS = 100;
 const MODULES = 100;
 const RUN_TIMEOUT_MS = 180_000;
+/** Cycles a stall calibration tries before giving up. */
+const MAX_STALL_CYCLES = 400;
 
 /** A module that keeps its lib after it stops, so reloading it needs no file access. */
 function blockingSource(name: string): string {
@@ -63,7 +68,7 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
     const bytes = messages.reduce((sum, m) => sum + Buffer.byteLength(m), 0);
 
     const fixtures = join(dir, 'fixtures.json');
-    await writeFile(fixtures, JSON.stringify({ detail: {}, list: '{"modules":[]}' }));
+    await writeFile(fixtures, JSON.stringify({ detail: '{}', list: '{"modules":[]}' }));
     const bare = await startChild(BARE_CHILD, [fixtures]);
     children.push(bare);
     const rawSubscribers = await Subscribers.connect(String(bare.ready['wsUrl']), SUBSCRIBERS);
@@ -72,12 +77,18 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
     await broadcast(bare, rawSubscribers, messagesFile, messages.length);
 
     const normal: number[] = [];
-    const stalledRuns: number[] = [];
     const raw: number[] = [];
-    let stalledCutOff = 0;
+    const stalledRuns: number[] = [];
+    const unstalledRuns: number[] = [];
+    // Per stalled run: the cycle after which the hub had cut the stalled subscriber off, and
+    // how many cycles the run made.
+    const cutOffAt: number[] = [];
+    const stallCycles: number[] = [];
     // Server CPU time per event (µs): what each side costs the server, whatever the clients cost.
-    const cpu = { normal: [] as number[], stalled: [] as number[], raw: [] as number[] };
+    const cpu = { normal: [] as number[], raw: [] as number[], stalled: [] as number[], unstalled: [] as number[] };
     const perEvent = (split: CpuSplit, events: number): number => (split.server * 1000) / events;
+    // Figure 7's runs are long (several seconds): quick mode runs them once.
+    const stallRuns = ctx.quick ? 1 : runs;
     for (let run = 1; run <= runs; run += 1) {
       const sides: Array<() => Promise<void>> = [
         async () => {
@@ -86,33 +97,51 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
           cpu.normal.push(perEvent(r.cpu, r.events));
         },
         async () => {
-          const stalled = await connectStalled(streamUrl);
-          await waitForSubscribers(service, SUBSCRIBERS + 1);
-          const r = await produce(service, subscribers, graph.root, cycles);
-          stalledRuns.push(r.rate);
-          cpu.stalled.push(perEvent(r.cpu, r.events));
-          if ((await service.request<number>('subscribers')) === SUBSCRIBERS) stalledCutOff += 1;
-          await closeStalled(stalled, service);
-        },
-        async () => {
           const r = await broadcast(bare, rawSubscribers, messagesFile, messages.length);
           raw.push(r.rate);
           cpu.raw.push(perEvent(r.cpu, messages.length));
         },
       ];
+      if (run <= stallRuns) {
+        // The stalled run goes until the hub cuts the stalled subscriber off, then a quarter as
+        // long again; the run without it makes as many cycles, right after.
+        sides.push(async () => {
+          const stalled = await connectStalled(streamUrl);
+          await waitForSubscribers(service, SUBSCRIBERS + 1);
+          const r = await produce(service, subscribers, graph.root, MAX_STALL_CYCLES, true, async (done) => {
+            const count = await service.request<number>('subscribers');
+            if (cutOffAt.length === stalledRuns.length && count === SUBSCRIBERS) cutOffAt.push(done);
+            const at = cutOffAt[stalledRuns.length];
+            return at !== undefined && done >= Math.ceil(at * 1.25);
+          });
+          if (cutOffAt.length < stalledRuns.length + 1) throw new Error(`figure 7: the stalled subscriber was not cut off in ${MAX_STALL_CYCLES} cycles`);
+          stalledRuns.push(r.rate);
+          stallCycles.push(r.cycles);
+          cpu.stalled.push(perEvent(r.cpu, r.events));
+          await closeStalled(stalled, service);
+          // The same cycles, asking the same question after each.
+          const u = await produce(service, subscribers, graph.root, r.cycles, true, async () => (await service.request<number>('subscribers')) < 0);
+          unstalledRuns.push(u.rate);
+          cpu.unstalled.push(perEvent(u.cpu, u.events));
+        });
+      }
       for (let i = 0; i < (run - 1) % sides.length; i += 1) sides.push(sides.shift()!);
       for (const side of sides) await side();
       progress(
-        `figures 6-7: run ${run}/${runs}: service ${fmt(normal.at(-1)!)} events/s (${fmt(cpu.normal.at(-1)!)} µs server CPU each), ` +
-          `with a stalled subscriber ${fmt(stalledRuns.at(-1)!)} (${fmt(cpu.stalled.at(-1)!)} µs), raw ws ${fmt(raw.at(-1)!)} (${fmt(cpu.raw.at(-1)!)} µs)`,
+        `figures 6-7: run ${run}/${runs}: service ${fmt(normal.at(-1)!)} events/s (${fmt(cpu.normal.at(-1)!)} µs server CPU each), raw ws ${fmt(raw.at(-1)!)} (${fmt(cpu.raw.at(-1)!)} µs)` +
+          (run <= stallRuns
+            ? `; ${stallCycles.at(-1)} cycles (cut off after ${cutOffAt.at(-1)}) with a stalled subscriber ${fmt(stalledRuns.at(-1)!)} (${fmt(cpu.stalled.at(-1)!)} µs), without ${fmt(unstalledRuns.at(-1)!)} (${fmt(cpu.unstalled.at(-1)!)} µs)`
+            : ''),
       );
     }
     const cpuNormal = median(cpu.normal);
-    const cpuStalled = median(cpu.stalled);
     const cpuRaw = median(cpu.raw);
+    const cpuStalled = median(cpu.stalled);
+    const cpuUnstalled = median(cpu.unstalled);
     const n = measureOf(normal, 'events/s');
-    const s = measureOf(stalledRuns, 'events/s');
     const b = measureOf(raw, 'events/s');
+    const s = measureOf(stalledRuns, 'events/s');
+    const u = measureOf(unstalledRuns, 'events/s');
     const common =
       `${SUBSCRIBERS} subscribers in the bench process; each run is ${cycles} load/unload cycles of a ${MODULES}-module graph through the service's loader, ` +
       `${recordedRun.events.toLocaleString('en-US')} events (${(bytes / recordedRun.events).toFixed(0)} bytes each on average), timed from the request until every subscriber has all of them.`;
@@ -125,7 +154,8 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
         ratio: pairedRatio(n, b, 100),
         target: { compare: 'at_least', value: 50, unit: '%' },
         notes: [
-          `${common} Baseline: a raw \`ws\` server sending the same recorded texts to ${SUBSCRIBERS} clients, 64 messages per event-loop turn. ` +
+          `${common} Baseline: a raw \`ws\` server sending the same recorded texts to ${SUBSCRIBERS} clients, 64 messages per event-loop turn, ` +
+            `each message framed once and each turn's frames written to each client's socket in one write. ` +
             `Server CPU per event: service ${fmt(cpuNormal)} µs, raw ${fmt(cpuRaw)} µs (by CPU the service reaches ${fmt((100 * cpuRaw) / cpuNormal)}% of the raw rate; ` +
             `the subscribers share the machine, so events/s also reflects them).`,
         ],
@@ -134,13 +164,15 @@ export async function eventFigures(ctx: BenchContext): Promise<FigureResult[]> {
         id: 7,
         title: `the same with one more subscriber stalled`,
         measured: s,
-        baseline: n,
-        ratio: pairedRatio(s, n, 100),
+        baseline: u,
+        ratio: pairedRatio(s, u, 100),
         target: { compare: 'at_least', value: 90, unit: '%' },
         notes: [
-          `a ${SUBSCRIBERS + 1}st subscriber connects before the run and pauses its socket (stops reading); baseline: figure 6's measured runs. ` +
-            `The stalled subscriber was cut off by the service during ${stalledCutOff} of ${runs} runs (it is cut off once more than the hub's 4 MiB are waiting for it, after the kernel's socket buffers have filled). ` +
-            `Server CPU per event: ${fmt(cpuStalled)} µs with the stalled subscriber, ${fmt(cpuNormal)} µs without (${fmt((100 * cpuNormal) / cpuStalled)}% by CPU).`,
+          `a ${SUBSCRIBERS + 1}st subscriber connects before the run and pauses its socket (stops reading); each run goes on until the hub has cut it off, then a quarter as long again ` +
+            `(cut off after ${cutOffAt.join(', ')} cycles of ${first.events} events: the kernel's socket buffers take a few megabytes before the hub's 4 MiB limit is reached; runs of ${stallCycles.join(', ')} cycles); ` +
+            `each cycle is waited for until every subscriber has its events, so the bench's own subscribers never fall behind far enough to be cut off; ` +
+            `baseline: as many cycles without the stalled subscriber, right after. ` +
+            `Server CPU per event: ${fmt(cpuStalled)} µs with the stalled subscriber, ${fmt(cpuUnstalled)} µs without (${fmt((100 * cpuUnstalled) / cpuStalled)}% by CPU).`,
         ],
       },
     ];
@@ -156,14 +188,35 @@ interface CpuSplit {
   clients: number;
 }
 
-async function produce(service: ChildHandle, subscribers: Subscribers, root: string, cycles: number): Promise<{ events: number; rate: number; cpu: CpuSplit }> {
-  const wait = subscribers.expect();
+/**
+ * Runs `cycles` load/unload cycles in the service and waits until every subscriber has every
+ * event. Paced: one cycle at a time, each waited for, so the subscribers (which share this
+ * process and the machine) never fall so far behind that the hub cuts them off as slow.
+ */
+async function produce(
+  service: ChildHandle,
+  subscribers: Subscribers,
+  root: string,
+  cycles: number,
+  paced = false,
+  /** Paced runs only: asked after each cycle (given how many are done) whether to stop early. */
+  enough?: (done: number) => Promise<boolean>,
+): Promise<{ events: number; cycles: number; rate: number; cpu: CpuSplit }> {
   const cpu = await cpuStart(service);
   const started = performance.now();
-  const { events } = await service.request<{ events: number }>('produce', { root, cycles });
-  await wait(events, RUN_TIMEOUT_MS);
+  let events = 0;
+  let done = 0;
+  while (done < cycles) {
+    const batch = paced ? 1 : cycles;
+    const wait = subscribers.expect();
+    const made = (await service.request<{ events: number }>('produce', { root, cycles: batch })).events;
+    await wait(made, RUN_TIMEOUT_MS);
+    events += made;
+    done += batch;
+    if (enough && (await enough(done))) break;
+  }
   const rate = events / ((performance.now() - started) / 1000);
-  return { events, rate, cpu: await cpu() };
+  return { events, cycles: done, rate, cpu: await cpu() };
 }
 
 async function broadcast(bare: ChildHandle, subscribers: Subscribers, file: string, count: number): Promise<{ rate: number; cpu: CpuSplit }> {

@@ -7,9 +7,10 @@ import { httpFigures } from './http.js';
 import { loadUnloadFigure } from './load-unload.js';
 import { planFigures } from './plan.js';
 import { scanFigure } from './scan.js';
+import { startupFigures } from './startup.js';
 
 export interface FigureGroup {
-  /** The figures it measures (issue 5's numbering). */
+  /** The figures it measures (issue 5's numbering; 10-12 from issue 14). */
   ids: number[];
   run: (ctx: BenchContext) => Promise<FigureResult[]>;
 }
@@ -21,4 +22,5 @@ export const GROUPS: readonly FigureGroup[] = [
   { ids: [6, 7], run: eventFigures },
   { ids: [8], run: scanFigure },
   { ids: [9], run: heapFigure },
+  { ids: [10, 11, 12], run: startupFigures },
 ];

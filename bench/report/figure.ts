@@ -52,6 +52,6 @@ export function formatRatio(figure: FigureResult): string {
 }
 
 export function formatMeasure(m: Measure): string {
-  const digits = m.value >= 100 ? 0 : m.value >= 10 ? 1 : 2;
+  const digits = m.value >= 100 ? 0 : m.value >= 10 ? 1 : m.value >= 1 ? 2 : 3;
   return `${m.value.toLocaleString('en-US', { maximumFractionDigits: digits })} ${m.unit}`;
 }

@@ -38,13 +38,14 @@ export function resultsMarkdown(info: RunInfo, figures: FigureResult[], skipped:
   }
   lines.push('');
   for (const f of [...figures].sort((a, b) => a.id - b.id)) {
-    lines.push(`${f.id}. ${f.notes.join(' ')} Runs (${f.measured.unit}): measured ${list(f.measured.runs)}; baseline ${list(f.baseline.runs)}.`);
+    const missed = passes(f) ? '' : ` **Missed** (${formatRatio(f)} against ${formatTarget(f)}): the profiled cause is under "What the profiles found", figure ${f.id}.`;
+    lines.push(`${f.id}. ${f.notes.join(' ')} Runs (${f.measured.unit}): measured ${list(f.measured.runs)}; baseline ${list(f.baseline.runs)}.${missed}`);
   }
   return lines.join('\n');
 }
 
 function list(runs: number[]): string {
-  return runs.map((r) => (r >= 100 ? r.toFixed(0) : r.toFixed(2))).join(', ');
+  return runs.map((r) => (r >= 100 ? r.toFixed(0) : r >= 1 ? r.toFixed(2) : r.toFixed(3))).join(', ');
 }
 
 /** Replaces the text between the markers of `file` (creating the file or markers if absent). */

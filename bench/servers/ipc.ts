@@ -27,7 +27,9 @@ export function startChild(script: string, args: string[]): Promise<ChildHandle>
   // BENCH_PROFILE_SERVERS=<dir>: the servers write CPU profiles there (see docs/benchmarks.md).
   const profileDir = process.env['BENCH_PROFILE_SERVERS'];
   const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = fork(script, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // stdout goes to /dev/null: the service logs there as `modloader serve` does, and a
+  // supervisor taking its lines costs the service no more than that.
+  const child = fork(script, args, { execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let next = 0;
   return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@
  * A module's "binary": the `<name>.js`, `.mjs` or `.cjs` file in the module directory (SPEC 2),
  * and its checksum. Names are validated before they get here; nothing else becomes a path.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isModuleName } from '../core/names.js';
@@ -29,7 +29,15 @@ export async function findBinary(dir: string, name: string): Promise<string | nu
  * benchmarks); callers that handle many files yield to the event loop between them.
  */
 export async function fileChecksum(path: string, algorithm: 'md5' | 'sha256'): Promise<string> {
-  return createHash(algorithm).update(readFileSync(path)).digest('hex');
+  return digestOf(algorithm, readFileSync(path));
+}
+
+/** `crypto.hash` (Node.js 20.12+: one call, no Hash object to collect), else a Hash. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: Buffer, encoding: 'hex') => string }).hash;
+
+/** Hex digest of `bytes`. */
+export function digestOf(algorithm: 'md5' | 'sha256', bytes: Buffer): string {
+  return oneShot ? oneShot(algorithm, bytes, 'hex') : crypto.createHash(algorithm).update(bytes).digest('hex');
 }
 
 /** A manifest checksum string for a digest: md5 bare, sha256 prefixed (SPEC 3). */

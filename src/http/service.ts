@@ -17,6 +17,7 @@ import { errorFamily, isCodedError } from '../core/coded-error.js';
 import { LoaderError } from '../core/errors.js';
 import { Loader } from '../core/loader.js';
 import { createNodeHost } from '../host/node-host.js';
+import { ScannedBinaries } from '../host/scanned-binaries.js';
 import { formatProblem } from '../manifest/problem.js';
 import { parseManifest } from '../manifest/parse.js';
 import { scanModuleDir } from '../manifest/scan.js';
@@ -160,10 +161,12 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
     throw err instanceof ManagerConfError ? new ServiceStartError('manager_conf_invalid', err.message, { reason: err.code }) : err;
   });
 
-  const { scan, problems } = await scanModuleDir(settings.modules);
+  // The scan's bytes serve the startup loads, so each binary is read once (dropped after).
+  const scanned = new ScannedBinaries();
+  const { scan, problems } = await scanModuleDir(settings.modules, { keep: scanned });
   for (const problem of problems) logger.warn({ problem }, `skipped manifest: ${formatProblem(problem)}`);
 
-  const host = createNodeHost({ modulesDir: settings.modules, configDir: settings.config, logger });
+  const host = createNodeHost({ modulesDir: settings.modules, configDir: settings.config, logger, scanned });
   const bootId = options.bootId ?? newBootId();
   const loader: LoaderApi = new Loader({ host, scan, policy: conf.policy, loadTimeoutMs: settings.load_timeout_ms, bootId });
   const startup = new StartupProgress(loader);
@@ -288,6 +291,9 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
         const failure = err instanceof LoaderError ? new ServiceStartError('require_failed', describeStartupFailure(err, conf.policy, loader), { module: err.details.module, reason: err.code }, { cause: err }) : err;
         await loader.shutdown({ cause: 'startup_failed' }).catch(() => undefined);
         throw failure;
+      } finally {
+        // The scan's bytes served startup's first loads; later loads read their binaries.
+        scanned.clear();
       }
     },
     close() {

@@ -1,8 +1,9 @@
 /**
- * Manifest text to {@link Manifest} (SPEC 3). The `ini` package decodes the values (repeated
- * keys become lists); a line scan ties each value to its line and catches what `ini` would
- * quietly drop; {@link manifestSchema} checks the rules. Every problem is reported, one each,
- * with file, section, key and line wherever they are known.
+ * Manifest text to {@link Manifest} (SPEC 3). A plain, valid manifest is read in one pass
+ * (single-pass.ts). Anything else is read thoroughly: the `ini` package decodes the values
+ * (repeated keys become lists); a line scan ties each value to its line and catches what
+ * `ini` would quietly drop; {@link manifestSchema} checks the rules. Every problem is reported,
+ * one each, with file, section, key and line wherever they are known.
  */
 import { basename } from 'node:path';
 import { decode } from 'ini';
@@ -11,6 +12,7 @@ import type { Manifest } from '../core/manifest.js';
 import { scanIniLines } from './ini-lines.js';
 import type { ManifestProblem } from './problem.js';
 import { manifestSchema, REF_TYPE_PATTERN } from './schema.js';
+import { readManifestFast } from './single-pass.js';
 
 export type ParseResult = { ok: true; manifest: Manifest } | { ok: false; errors: ManifestProblem[] };
 
@@ -34,6 +36,15 @@ interface Entry {
  * `.manifest`, `name` must equal its base name. Never throws on any input text.
  */
 export function parseManifest(text: string, file: string): ParseResult {
+  const manifest = readManifestFast(text, file);
+  return manifest ? { ok: true, manifest } : parseManifestThoroughly(text, file);
+}
+
+/**
+ * {@link parseManifest} without the single-pass reader: `ini`, the line scan and the zod
+ * schema. The single-pass reader answers the same for every text it accepts.
+ */
+export function parseManifestThoroughly(text: string, file: string): ParseResult {
   const problems: ManifestProblem[] = [];
   const problem = (p: Omit<ManifestProblem, 'file'>): void => void problems.push({ file, ...p });
 

@@ -8,14 +8,14 @@
  * event loop between batches so the service keeps answering. An asynchronous read costs about
  * four thread-pool round trips per file; here it is one system call per file.
  */
-import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScanResult } from '../core/api.js';
 import { checksumAlgorithm, type Manifest } from '../core/manifest.js';
 import { resolvesInsideSync } from '../conf/inside-dir.js';
-import { BINARY_SUFFIXES } from '../host/binary.js';
+import { BINARY_SUFFIXES, digestOf } from '../host/binary.js';
+import { readWithIdentity, type ScannedBinaries } from '../host/scanned-binaries.js';
 import { parseManifest } from './parse.js';
 import type { ManifestProblem } from './problem.js';
 
@@ -24,6 +24,11 @@ export interface ScanOptions {
   batch?: number | undefined;
   /** Manifests read at most; the rest (by name) are refused with one problem (default {@link MAX_MANIFESTS}). */
   maxManifests?: number | undefined;
+  /**
+   * Keeps each binary's bytes and digest here (within its budget), for the host to evaluate
+   * at startup without reading the file again.
+   */
+  keep?: ScannedBinaries | undefined;
 }
 
 const MANIFEST_SUFFIX = '.manifest';
@@ -140,7 +145,11 @@ export async function scanModuleDir(dir: string, opts: ScanOptions = {}): Promis
           binaries.set(manifest.name, null);
           continue;
         }
-        const digest = createHash(checksumAlgorithm(manifest.checksum)).update(readFileSync(join(dir, binary))).digest('hex');
+        const algorithm = checksumAlgorithm(manifest.checksum);
+        const path = join(dir, binary);
+        const { bytes, identity } = readWithIdentity(path);
+        const digest = digestOf(algorithm, bytes);
+        opts.keep?.keep(manifest.name, { path, bytes, algorithm, digest, identity });
         binaries.set(manifest.name, digest);
       } catch (err) {
         problems.push({ file, code: 'read_error', message: `binary: ${(err as NodeJS.ErrnoException).code ?? 'cannot be read'}` });

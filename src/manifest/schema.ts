@@ -18,7 +18,7 @@ export const CONFIG_FILE_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** A `[provides]` value: a name with an optional `:N` integer priority. */
 const PROVIDED_PATTERN = /^([^:]*)(?::(-?\d{1,9}))?$/;
 /** One line of printable text, no surrounding blanks (so it survives the INI round trip). */
-const DESCRIPTION_PATTERN = /^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$/;
+export const DESCRIPTION_PATTERN = /^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$/;
 
 export const moduleNameSchema = z
   .string()

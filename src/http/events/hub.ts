@@ -1,21 +1,29 @@
 /**
  * The fan-out of loader events to stream subscribers (SPEC 10). The loader hands each event
  * to {@link EventHub.publish} synchronously; the hub serializes it once, keeps it in the
- * bounded history and writes it to every subscriber whose filter matches. Writing never
- * waits: a subscriber whose unsent output exceeds `maxBufferedBytes` is sent a final
- * `cut_off` message and closed, so one slow reader never slows the loader or the others.
+ * bounded history and hands the same message to every subscriber whose filter matches (a
+ * websocket sink frames it once for all of them and writes a turn's frames at once).
+ * Handing over never waits: a subscriber whose unsent output exceeds `maxBufferedBytes` is
+ * sent a final `cut_off` message and closed, so one slow reader never slows the loader or the
+ * others.
  */
 import type { LoaderEvent } from '../../core/types.js';
 import type { ControlMessage } from '../schemas/events.js';
 import type { EventFilter } from './filter.js';
 import { EventHistory, type HeldEvent } from './history.js';
+import { OutgoingMessage } from './ws-frame.js';
 
 /** Where a subscriber's messages go (a websocket, in the service). */
 export interface EventSink {
-  send(text: string): void;
-  /** Bytes queued for the peer and not yet handed to the network. */
+  /**
+   * Takes the next message; the sink delivers messages in the order given (it may hold them
+   * until the end of the event-loop turn and write them at once). The same message object
+   * goes to every subscriber of an event.
+   */
+  send(message: OutgoingMessage): void;
+  /** Bytes taken and not yet handed to the network (held by the sink or queued for the peer). */
   bufferedBytes(): number;
-  /** Ends the stream; `code` is a websocket close code. */
+  /** Sends what it holds, then ends the stream; `code` is a websocket close code. */
   close(code: number, reason: string): void;
   /** Called each heartbeat, e.g. to ping the peer and drop it when it stopped answering. */
   heartbeat?(): void;
@@ -84,8 +92,9 @@ export class EventHub {
     const held: HeldEvent = { seq: event.seq, event: event.event, module: event.module, text: JSON.stringify(event) };
     this.history.push(held);
     this.options.observer?.published?.();
+    let message: OutgoingMessage | undefined;
     for (const sub of this.subscribers) {
-      if (sub.filter(held)) this.deliver(sub, held.text, held.seq);
+      if (sub.filter(held)) this.deliver(sub, (message ??= new OutgoingMessage(held.text)), held.seq);
     }
   };
 
@@ -127,7 +136,7 @@ export class EventHub {
       }
       for (const held of this.history.after(since)) {
         if (sub.filter(held)) {
-          sub.sink.send(held.text);
+          sub.sink.send(new OutgoingMessage(held.text));
           sub.lastSeq = held.seq;
           sub.slack += held.text.length;
         }
@@ -137,20 +146,20 @@ export class EventHub {
   }
 
   private heartbeat(): void {
-    const text = JSON.stringify({ event: 'heartbeat', time: this.time(), next_seq: this.options.nextSeq() } satisfies ControlMessage);
+    const message = new OutgoingMessage(JSON.stringify({ event: 'heartbeat', time: this.time(), next_seq: this.options.nextSeq() } satisfies ControlMessage));
     for (const sub of [...this.subscribers]) {
       sub.sink.heartbeat?.();
-      if (this.subscribers.has(sub)) this.deliver(sub, text, null);
+      if (this.subscribers.has(sub)) this.deliver(sub, message, null);
     }
   }
 
-  private deliver(sub: Subscriber, text: string, seq: number | null): void {
+  private deliver(sub: Subscriber, message: OutgoingMessage, seq: number | null): void {
     if (sub.sink.bufferedBytes() > this.options.maxBufferedBytes + sub.slack) {
       if (seq !== null) this.options.observer?.dropped?.('slow_subscriber', 1);
       this.end(sub, 'slow_subscriber', CLOSE_SLOW_SUBSCRIBER, 'slow subscriber');
       return;
     }
-    sub.sink.send(text);
+    sub.sink.send(message);
     if (seq !== null) sub.lastSeq = seq;
   }
 
@@ -162,7 +171,7 @@ export class EventHub {
   }
 
   private control(sub: Subscriber, message: ControlMessage): void {
-    sub.sink.send(JSON.stringify(message));
+    sub.sink.send(new OutgoingMessage(JSON.stringify(message)));
   }
 
   private time(): string {

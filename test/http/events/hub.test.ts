@@ -6,13 +6,16 @@ import { describe, expect, it } from 'vitest';
 import type { LoaderEvent } from '../../../src/core/types.js';
 import { compileFilter } from '../../../src/http/events/filter.js';
 import { CLOSE_GOING_AWAY, CLOSE_SLOW_SUBSCRIBER, EventHub, type EventSink } from '../../../src/http/events/hub.js';
+import type { OutgoingMessage } from '../../../src/http/events/ws-frame.js';
 
 class RecordingSink implements EventSink {
   messages: Array<Record<string, unknown>> = [];
+  given: OutgoingMessage[] = [];
   buffered = 0;
   closed: { code: number; reason: string } | undefined;
-  send(text: string): void {
-    this.messages.push(JSON.parse(text) as Record<string, unknown>);
+  send(message: OutgoingMessage): void {
+    this.given.push(message);
+    this.messages.push(JSON.parse(message.text) as Record<string, unknown>);
   }
   bufferedBytes(): number {
     return this.buffered;
@@ -76,6 +79,17 @@ describe('EventHub', () => {
     emit('app_dial');
     expect(all.seqs).toEqual([1, 2]);
     expect(chan.seqs).toEqual([1]);
+  });
+
+  it('hands every subscriber of an event the same message, so it is serialized and framed once', () => {
+    const { hub, emit } = makeHub();
+    const sinks = [new RecordingSink(), new RecordingSink(), new RecordingSink()];
+    for (const sink of sinks) hub.subscribe(sink, { filter: compileFilter({}) });
+    emit();
+    emit();
+    for (const sink of sinks) expect(sink.given).toEqual([sinks[0]!.given[0], sinks[0]!.given[1]]);
+    expect(sinks[0]!.given[0]).toBe(sinks[2]!.given[0]);
+    expect(sinks[0]!.given[0]).not.toBe(sinks[0]!.given[1]);
   });
 
   it('replays the held events after `since`, then says it is live', () => {

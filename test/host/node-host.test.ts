@@ -192,8 +192,9 @@ describe('createNodeHost(): one read per binary', () => {
   });
 
   it('names a symlinked binary by the file it links to, as Node.js does, so its own imports resolve there', async () => {
-    const packageDir = join(root, 'package');
-    await mkdir(packageDir);
+    // A link that stays inside the module directory (one leading out of it is refused).
+    const packageDir = join(modulesDir, 'vendor', 'package');
+    await mkdir(packageDir, { recursive: true });
     await writeFile(join(packageDir, 'package.json'), '{"type":"module"}');
     await writeFile(join(packageDir, 'helper.js'), 'export const where = "beside the real file";\n');
     await writeFile(join(packageDir, 'chan_linked.js'), 'import { where } from "./helper.js";\nexport function load() { return where; }\n');

@@ -1,10 +1,11 @@
 /**
- * A websocket as an {@link EventSink}. Messages are held until the end of the event-loop turn
- * and then written to the connection at once: the frames of every message of the turn (each
- * framed once, shared by all subscribers) in one write to the TCP socket under the websocket,
- * so a hundred subscribers cost a hundred writes per turn rather than per event; subscribers
- * holding the same messages share the joined bytes too. What is held counts as buffered, so
- * the hub's cut-off of a slow subscriber sees it.
+ * A websocket as an {@link EventSink}. Messages are held until the current run of synchronous
+ * code ends (a microtask: before the loader's next await) and then written to the connection
+ * at once: the frames of every message of that run (each framed once, shared by all
+ * subscribers) in one write to the TCP socket under the websocket, so a hundred subscribers
+ * cost a hundred writes per burst of events rather than per event; subscribers holding the same
+ * messages share the joined bytes too. What is held counts as buffered, so the hub's cut-off of
+ * a slow subscriber sees it.
  *
  * Closing sends what is held first, then waits for the peer's close frame at most
  * `closeGraceMs` (a peer too slow to read may never send it) and then drops the connection.
@@ -89,7 +90,9 @@ const endOfTurn = new (class {
   private readonly due = new Set<(join: Join) => void>();
 
   add(flush: (join: Join) => void): void {
-    if (this.due.size === 0) setImmediate(() => this.run());
+    // A microtask, not the next macrotask: events go out before the loader's next await, so a
+    // subscriber sees `loading X` even when X's load() then blocks the thread (a runaway).
+    if (this.due.size === 0) queueMicrotask(() => this.run());
     this.due.add(flush);
   }
 

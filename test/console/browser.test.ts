@@ -11,13 +11,19 @@ import { generateManifests } from '../../src/manifest/generate/generate.js';
 import { startService, type TestService } from '../http/support/service.js';
 import { SECRETS, TOKENS_CONF } from '../http/support/tokens.js';
 import { type AsteriskService, startAsteriskService } from './support/asterisk-service.js';
-import { CHROMIUM, launchBrowser, nodesIn, openConsole, sayIfSkipped, screenshot, type ConsolePage } from './support/browser.js';
+import { CHROMIUM, lastLoggedSeq, launchBrowser, nodesIn, openConsole, sayIfSkipped, screenshot, watchSockets, type ConsolePage } from './support/browser.js';
 
 sayIfSkipped('test/console/browser.test.ts');
 
 interface Step {
   module: string;
   action: string;
+  user?: { id?: string; kind: string; holder: string };
+}
+
+interface Health {
+  boot_id: string;
+  next_seq: number;
 }
 
 async function api<T = any>(base: string, method: string, path: string, body?: object, token?: string): Promise<T> {
@@ -162,22 +168,37 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
     for (const m of after) expect(await state(cp, m.name), m.name).toBe(m.state);
     await cp.page.waitForSelector('.log-lines li[data-event="cascade_unload"]');
     await cp.page.click('#action-dialog button.cancel');
-    expect(await cp.page.$$eval('g.node.affected', (els) => els.length)).toBe(0);
+    // The dialog's close event comes a moment later, and with it the marks go.
+    await cp.page.waitForFunction(`document.querySelectorAll('g.node.affected').length === 0`);
     await cp.page.waitForSelector('.module-page[data-module="pbx_config"][data-state="available"]');
   });
 
-  it('resumes after the service restarts, says so, and shows the new state', async () => {
+  it('resumes after the service restarts: tells it by the boot id, says so, and shows the new state', async () => {
+    const sockets = await watchSockets(cp.page);
+    const before = (await api<Health>(s.url, 'GET', '/health')).boot_id;
     const port = Number(new URL(s.url).port);
     await s.stop();
     await cp.page.waitForSelector('#conn[data-status="down"]');
     s = await startService({ listen: true, port });
+    const after = (await api<Health>(s.url, 'GET', '/health')).boot_id;
+    expect(after).not.toBe(before);
     await cp.page.waitForSelector('#notice:not([hidden])');
-    expect(await cp.page.$eval('#notice', (el) => el.textContent)).toContain('restarted');
+    expect(await cp.page.$eval('#notice .text', (el) => el.textContent)).toMatch(/^The service restarted .*: the page reloaded its state\.$/);
+    const note = await cp.page.$eval('.log-lines li[data-note="restart"]', (el) => el.textContent ?? '');
+    expect(note).toContain(`boot ${before} is gone, this is boot ${after}`);
+    // It resumed with the seq it had and the boot that seq belongs to.
+    const resumed = sockets.filter((url) => url.searchParams.has('since')).at(-1)!;
+    expect(resumed.searchParams.get('boot')).toBe(before);
+    expect(note).toContain(`after #${resumed.searchParams.get('since')}`);
     await cp.page.waitForSelector('#conn[data-status="live"]');
+    // The new run's events follow the note, from its #1.
+    await cp.page.waitForSelector('.log-lines li[data-note="restart"] ~ li[data-seq="1"]');
     // A fresh start runs the sample's set again: the page reloaded it, not just the events.
     await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="running"]');
     const running = (await api<{ modules: Array<{ name: string }> }>(s.url, 'GET', '/modules?state=running')).modules.map((m) => m.name);
     expect(await nodesIn(cp.page, 'running')).toEqual([...running].sort());
+    await cp.page.click('#notice .dismiss');
+    expect(await cp.page.$eval('#notice', (el) => el.hidden)).toBe(true);
     expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
   });
 });
@@ -214,10 +235,48 @@ describe.skipIf(!CHROMIUM)('the console when its stream drops', () => {
     await cp.page.setOfflineMode(false);
 
     await cp.page.waitForSelector('#notice:not([hidden])');
-    expect(await cp.page.$eval('#notice', (el) => el.textContent)).toMatch(new RegExp(`^Missed events #${lastSeen + 1}–#\\d+: the service no longer holds them`));
+    expect(await cp.page.$eval('#notice .text', (el) => el.textContent)).toMatch(new RegExp(`^Missed events #${lastSeen + 1}–#\\d+: the service no longer holds them`));
     await cp.page.waitForSelector('.log-lines li[data-note="gap"]');
     await cp.page.waitForSelector('#conn[data-status="live"]');
     await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="available"]');
+    const modules = (await api<{ modules: Array<{ name: string; state: string }> }>(s.url, 'GET', '/modules')).modules;
+    for (const m of modules) expect(await state(cp, m.name), m.name).toBe(m.state);
+    expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
+
+  it('notices a restart that seqs alone would hide: the new run went past the last seq it saw', async () => {
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    const sockets = await watchSockets(cp.page);
+    const before = await api<Health>(s.url, 'GET', '/health');
+    await cp.page.waitForFunction((next) => Math.max(...[...document.querySelectorAll('.log-lines li[data-seq]')].map((el) => Number(el.getAttribute('data-seq')))) === next - 1, {}, before.next_seq);
+    const lastSeen = await lastLoggedSeq(cp.page);
+    expect(await state(cp, 'pbx_config')).toBe('available');
+
+    // While the page is away the service restarts, and its new run does more than the page had
+    // seen: `since=<last seq>` alone would look like a plain resume.
+    await cp.page.setOfflineMode(true);
+    for (const client of s.app.websocketServer.clients) client.terminate();
+    await cp.page.waitForSelector('#conn[data-status="down"]');
+    const port = Number(new URL(s.url).port);
+    await s.stop();
+    s = await startService({ listen: true, port });
+    for (let round = 0; round < 10 && (await api<Health>(s.url, 'GET', '/health')).next_seq <= lastSeen + 1; round++) {
+      await api(s.url, 'POST', '/modules/pbx_config/unload', { force: true });
+      await api(s.url, 'POST', '/modules/pbx_config/load', {});
+    }
+    const after = await api<Health>(s.url, 'GET', '/health');
+    expect(after.next_seq).toBeGreaterThan(lastSeen + 1);
+    await cp.page.setOfflineMode(false);
+
+    await cp.page.waitForSelector('.log-lines li[data-note="restart"]');
+    const resumed = sockets.filter((url) => url.searchParams.has('since')).at(-1)!;
+    expect(Object.fromEntries(resumed.searchParams)).toEqual({ since: String(lastSeen), boot: before.boot_id });
+    expect(await cp.page.$eval('#notice .text', (el) => el.textContent)).toContain('The service restarted');
+    expect(await cp.page.$eval('.log-lines li[data-note="restart"]', (el) => el.textContent)).toContain(`boot ${before.boot_id} is gone, this is boot ${after.boot_id}`);
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    // The new run's events are replayed after the note, all of them; its state is shown.
+    await cp.page.waitForSelector(`.log-lines li[data-note="restart"] ~ li[data-seq="${after.next_seq - 1}"]`);
+    await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="running"]');
     const modules = (await api<{ modules: Array<{ name: string; state: string }> }>(s.url, 'GET', '/modules')).modules;
     for (const m of modules) expect(await state(cp, m.name), m.name).toBe(m.state);
     expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);

@@ -78,3 +78,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) as `${string}.png` });
 }
+
+/** The address of every websocket the page opens from now on, in order (through CDP). */
+export async function watchSockets(page: Page): Promise<URL[]> {
+  const opened: URL[] = [];
+  const cdp = await page.createCDPSession();
+  cdp.on('Network.webSocketCreated', (event) => opened.push(new URL(event.url)));
+  await cdp.send('Network.enable');
+  return opened;
+}
+
+/** The highest seq of the events the page's log shows. */
+export function lastLoggedSeq(page: Page): Promise<number> {
+  return page.$$eval('.log-lines li[data-seq]', (els) => Math.max(0, ...els.map((el) => Number(el.getAttribute('data-seq')))));
+}

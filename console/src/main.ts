@@ -49,6 +49,7 @@ async function boot(): Promise<void> {
   const panel = new ModulePanel(byId('module'), {
     api,
     actions,
+    edges: () => model.edges,
     role: () => me.role,
     holder: () => `console:${me.client}`,
     overview: () => attention(model),

@@ -11,7 +11,7 @@ import { generateManifests } from '../../src/manifest/generate/generate.js';
 import { startService, type TestService } from '../http/support/service.js';
 import { SECRETS, TOKENS_CONF } from '../http/support/tokens.js';
 import { type AsteriskService, startAsteriskService } from './support/asterisk-service.js';
-import { CHROMIUM, lastLoggedSeq, launchBrowser, nodesIn, openConsole, sayIfSkipped, screenshot, watchSockets, type ConsolePage } from './support/browser.js';
+import { CHROMIUM, LAST_LOGGED_SEQ, lastLoggedSeq, launchBrowser, nodesIn, openConsole, sayIfSkipped, screenshot, watchSockets, type ConsolePage } from './support/browser.js';
 
 sayIfSkipped('test/console/browser.test.ts');
 
@@ -106,12 +106,74 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
     expect(await line!.evaluate((el) => el.textContent)).toContain(`op=${loaded.op}`);
   });
 
-  it('marks a module stale when a rescan finds its binary changed', async () => {
-    await appendFile(join(s.dirs.modules, 'func_global.js'), '\n// patched\n');
+  it('marks a module stale as the core says: from a rescan that finds its binary changed until it loads again', async () => {
+    await appendFile(join(s.dirs.modules, 'func_periodic_hook.js'), '\n// patched\n');
     await generateManifests(s.dirs.modules);
-    expect((await api<{ rescan: { stale: string[] } }>(s.url, 'POST', '/manifests/rescan', {})).rescan.stale).toEqual(['func_global']);
-    await cp.page.waitForSelector('g.node[data-module="func_global"][data-stale="true"]');
-    expect(await cp.page.$eval('g.node[data-module="func_global"] title', (el) => el.textContent)).toContain('stale');
+    expect((await api<{ rescan: { stale: string[] } }>(s.url, 'POST', '/manifests/rescan', {})).rescan.stale).toEqual(['func_periodic_hook']);
+    await cp.page.waitForSelector('g.node[data-module="func_periodic_hook"][data-stale="true"]');
+    expect(await cp.page.$eval('g.node[data-module="func_periodic_hook"] title', (el) => el.textContent)).toContain('stale');
+    await cp.page.click('g.node[data-module="func_periodic_hook"]');
+    const badge = '.module-page[data-module="func_periodic_hook"] h2 .badge.stale';
+    await cp.page.waitForSelector(badge);
+    expect(await cp.page.$eval(badge, (el) => el.getAttribute('title'))).toContain('unload and load it');
+    // Unloaded and loaded again, it runs the binary on disk: the core says it is no longer stale, and so does the page.
+    await api(s.url, 'POST', '/modules/func_periodic_hook/unload', {});
+    await api(s.url, 'POST', '/modules/func_periodic_hook/load', {});
+    await cp.page.waitForSelector('g.node[data-module="func_periodic_hook"][data-state="running"]:not([data-stale])');
+    await cp.page.waitForFunction(`!document.querySelector('.module-page[data-module="func_periodic_hook"] .badge.stale')`);
+    const summaries = (await api<{ modules: Array<{ name: string; stale: boolean }> }>(s.url, 'GET', '/modules')).modules;
+    expect(summaries.find((m) => m.name === 'func_periodic_hook')!.stale).toBe(false);
+    expect(await cp.page.$$eval('g.node[data-stale="true"]', (els) => els.length)).toBe(summaries.filter((m) => m.stale).length);
+  });
+
+  it('marks a weak hold as the API does: no chain, no dependent, and a soft unload that releases it', async () => {
+    await api(s.url, 'POST', '/modules/res_http_websocket/load', {});
+    await cp.page.waitForSelector('g.node[data-module="res_http_websocket"][data-state="running"]');
+    await cp.page.click('g.node[data-module="res_http_websocket"]');
+    await cp.page.waitForSelector('.module-page[data-module="res_http_websocket"]');
+    const detail = await api<{ users: Array<{ id: string; holder: string; weak?: boolean }>; dependents: string[] }>(s.url, 'GET', '/modules/res_http_websocket');
+    const weak = detail.users.find((u) => u.weak)!;
+    expect(weak).toMatchObject({ holder: 'chan_sip', weak: true });
+    // chan_sip's hold is there, marked weak; the admin's is not.
+    await cp.page.waitForSelector(`table.users tr[data-user="${weak.id}"] .badge.weak`);
+    expect(await cp.page.$eval(`table.users tr[data-user="${weak.id}"]`, (el) => el.textContent)).toContain('chan_sip');
+    expect(await cp.page.$$eval('table.users .badge.weak', (els) => els.length)).toBe(1);
+    // Why: the API's chains, none through chan_sip; dependents: none, as the API says, and why.
+    const why = await api<{ chains: Array<{ root: { kind: string; holder: string }; path: string[] }> }>(s.url, 'GET', '/modules/res_http_websocket/why');
+    expect(why.chains.flatMap((c) => [c.root.holder, ...c.path])).not.toContain('chan_sip');
+    const chains = await cp.page.$$eval('.chains .chain', (els) => els.map((el) => [...el.querySelectorAll('.chip')].map((c) => c.textContent)));
+    expect(chains).toEqual(why.chains.map((c) => [`${c.root.kind}: ${c.root.holder}`, ...c.path]));
+    expect(detail.dependents).toEqual([]);
+    expect(await cp.page.$$eval('.module-page .links a', (els) => els.length)).toBe(0);
+    expect(await cp.page.$eval('.module-page .weak-note', (el) => el.textContent)).toMatch(/^chan_sip holds it only weakly/);
+    // chan_sip's own page: its canuse resolves to res_http_websocket, held weakly.
+    await cp.page.click('.module-page .weak-note a.mod');
+    const canuse = '.module-page[data-module="chan_sip"] tr.canuse[data-canuse="module=res_http_websocket"]';
+    await cp.page.waitForSelector(canuse);
+    expect(await cp.page.$eval(canuse, (el) => el.textContent)).toMatch(/res_http_websocket.*weak/);
+    await cp.page.goBack();
+    await cp.page.waitForSelector('.module-page[data-module="res_http_websocket"]');
+
+    // A soft unload: the preview shows the plan releasing the weak hold and stopping the module, chan_sip left running.
+    await cp.page.click('button[data-action="unload"]');
+    await cp.page.waitForSelector('#action-dialog[data-phase="preview"]');
+    const expected = await api<{ plan: Step[] }>(s.url, 'POST', '/modules/res_http_websocket/unload', { dry_run: true });
+    const shown = await cp.page.$$eval('#action-dialog .plan li', (els) =>
+      els.map((el) => ({ module: el.getAttribute('data-module'), action: el.getAttribute('data-action'), weak: el.getAttribute('data-weak') === 'true' })),
+    );
+    expect(shown).toEqual(expected.plan.map((st) => ({ module: st.module, action: st.action, weak: st.user?.id === weak.id })));
+    expect(shown).toContainEqual({ module: 'res_http_websocket', action: 'release_user', weak: true });
+    expect(shown).toContainEqual({ module: 'res_http_websocket', action: 'unload', weak: false });
+    expect(shown.map((st) => st.module)).not.toContain('chan_sip');
+    expect(await cp.page.$eval('#action-dialog .summary', (el) => el.textContent)).toBe('stops 1 module · releases 2 users (1 weak hold)');
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="done"]');
+    await cp.page.click('#action-dialog button.cancel');
+    const after = (await api<{ state: string }>(s.url, 'GET', '/modules/res_http_websocket')).state;
+    expect(after).not.toBe('running');
+    await cp.page.waitForSelector(`g.node[data-module="res_http_websocket"][data-state="${after}"]`);
+    expect(await state(cp, 'chan_sip')).toBe('running');
+    await cp.page.waitForFunction(`!document.querySelector('.module-page[data-module="res_http_websocket"] .badge.weak')`);
   });
 
   it('adds an external hold and releases it, each previewed first', async () => {
@@ -248,7 +310,8 @@ describe.skipIf(!CHROMIUM)('the console when its stream drops', () => {
     await cp.page.waitForSelector('#conn[data-status="live"]');
     const sockets = await watchSockets(cp.page);
     const before = await api<Health>(s.url, 'GET', '/health');
-    await cp.page.waitForFunction((next) => Math.max(...[...document.querySelectorAll('.log-lines li[data-seq]')].map((el) => Number(el.getAttribute('data-seq')))) === next - 1, {}, before.next_seq);
+    // The log shows every event so far (lines are added once per frame).
+    await cp.page.waitForFunction(`${LAST_LOGGED_SEQ} === ${before.next_seq - 1}`);
     const lastSeen = await lastLoggedSeq(cp.page);
     expect(await state(cp, 'pbx_config')).toBe('available');
 

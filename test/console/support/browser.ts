@@ -88,7 +88,10 @@ export async function watchSockets(page: Page): Promise<URL[]> {
   return opened;
 }
 
+/** An expression, in the page, of the highest seq its log shows (for `waitForFunction`). */
+export const LAST_LOGGED_SEQ = `Math.max(0, ...[...document.querySelectorAll('.log-lines li[data-seq]')].map((el) => Number(el.dataset.seq)))`;
+
 /** The highest seq of the events the page's log shows. */
 export function lastLoggedSeq(page: Page): Promise<number> {
-  return page.$$eval('.log-lines li[data-seq]', (els) => Math.max(0, ...els.map((el) => Number(el.getAttribute('data-seq')))));
+  return page.evaluate(LAST_LOGGED_SEQ) as Promise<number>;
 }

@@ -97,10 +97,21 @@ function stepLine(step: PlanStep, weak: ReadonlySet<string>): HTMLLIElement {
   );
 }
 
+/** How many names a list of modules shows before a button for the rest. */
+const LIST_FIRST = 12;
+
 /** The modules a plan stops and loads, by name: what an operator looks for first. */
 function moduleLists(summary: PlanSummary): HTMLElement[] {
-  const list = (label: string, cls: string, names: readonly string[]): HTMLElement =>
-    h('p', { class: `modules ${cls}` }, h('span', { class: 'label' }, label), ' ', ...names.flatMap((n, i) => [i ? ', ' : '', h('a', { class: 'mod', href: `#/modules/${n}` }, n)]));
+  const list = (label: string, cls: string, names: readonly string[]): HTMLElement => {
+    const links = (shown: readonly string[]): Array<Node | string> => shown.flatMap((n, i) => [i ? ', ' : '', h('a', { class: 'mod', href: `#/modules/${n}` }, n)]);
+    const p = h('p', { class: `modules ${cls}` }, h('span', { class: 'label' }, label), ' ', ...links(names.slice(0, LIST_FIRST)));
+    if (names.length > LIST_FIRST) {
+      const more = h('button', { type: 'button', class: 'small more' }, `and ${names.length - LIST_FIRST} more`);
+      more.addEventListener('click', () => p.replaceChildren(h('span', { class: 'label' }, label), ' ', ...links(names)));
+      p.append(', ', more);
+    }
+    return p;
+  };
   const lists: HTMLElement[] = [];
   if (summary.stops.length) lists.push(list('Stops:', 'stops', summary.stops));
   if (summary.loads.length) lists.push(list('Loads:', 'loads', summary.loads));

@@ -39,6 +39,8 @@ export function followEvents(host: LiveHost, since: number, boot: string): Event
   let wasLive = false;
   /** Whether this connection found the service restarted: its gaps are the new run's. */
   let restarted = false;
+  /** Whether the service said it was shutting down (`cut_off`) since the stream was last live. */
+  let shutDown = false;
   let replayedCount = 0;
   const reload = (): void => {
     host.resync();
@@ -81,12 +83,14 @@ export function followEvents(host: LiveHost, since: number, boot: string): Event
       },
       restarted(restart) {
         restarted = true;
-        const after = restart.lastSeq ? ` after #${restart.lastSeq}` : '';
         showNotice(`The service restarted (noticed ${clock(new Date().toISOString()).slice(0, 8)}): the page reloaded its state.`);
+        // After a shutdown the page saw, it had every event of the earlier run; otherwise
+        // whatever that run did after the last one it saw is gone with it.
+        const seen = restart.lastSeq === null ? '' : shutDown ? ` The page has the earlier run’s events up to its shutdown (#${restart.lastSeq}).` : ` Its events after #${restart.lastSeq}, if any, are gone.`;
         host.log.note(
           'restart',
-          `The service restarted: boot ${restart.from} is gone, this is boot ${restart.to}. What the earlier run did${after} is lost, ` +
-            'and the numbering starts again from #1. The page reloaded its state; the new run’s events follow.',
+          `The service restarted: boot ${restart.from} ended, this is boot ${restart.to}, numbering its events from #1 again.${seen} ` +
+            'The page reloaded its state; the new run’s events follow.',
           'warn',
         );
         reload();
@@ -121,10 +125,12 @@ export function followEvents(host: LiveHost, since: number, boot: string): Event
             );
             if (reconnecting) reload();
             reconnecting = false;
+            shutDown = false;
             replayedCount = 0;
             wasLive = true;
             break;
           case 'cut_off':
+            if (message.reason === 'shutdown') shutDown = true;
             host.log.note('cut_off', `The service closed the stream (${message.reason}) after #${message.last_seq ?? '—'}.`, 'warn');
             break;
           case 'hello':

@@ -178,7 +178,7 @@ export class ModulePanel {
       section(
         'Users',
         m.users.length,
-        m.users.length ? table(['kind', 'holder', 'for', 'declared', 'since', ''], m.users.map((u) => this.userRow(u, pendingIds)), 'users') : h('p', { class: 'muted' }, 'No users.'),
+        m.users.length ? this.usersTable(m.users, pendingIds) : h('p', { class: 'muted' }, 'No users.'),
       ),
       section(
         'Dependencies',
@@ -233,7 +233,14 @@ export class ModulePanel {
     return h('div', { class: 'actions' }, ...buttons);
   }
 
-  private userRow(u: UserInfo, pending: ReadonlySet<string>): HTMLTableRowElement {
+  /** The users; the `for` column only when some user is held for a module other than its holder. */
+  private usersTable(users: readonly UserInfo[], pending: ReadonlySet<string>): HTMLTableElement {
+    const forColumn = users.some((u) => forOf(u) !== null);
+    const head = ['kind', 'holder', ...(forColumn ? ['for'] : []), 'declared', 'since', ''];
+    return table(head, users.map((u) => this.userRow(u, pending, forColumn)), 'users');
+  }
+
+  private userRow(u: UserInfo, pending: ReadonlySet<string>, forColumn: boolean): HTMLTableRowElement {
     const canRelease = u.kind === 'external' && roleIncludes(this.page.role(), ACTION_ROLES.release);
     return h(
       'tr',
@@ -248,12 +255,17 @@ export class ModulePanel {
         u.cancellable ? badge('cancellable', 'cancellable') : null,
         pending.has(u.id) ? badge('asked to go', 'pending', 'a firm unload asked this holder to let go') : null,
       ),
-      h('td', null, u.owner && u.owner !== u.holder ? moduleLink(u.owner) : ''),
-      h('td', { class: 'muted' }, origin(u.origin) || u.reason || ''),
+      forColumn ? h('td', null, forOf(u) ? moduleLink(forOf(u)!) : '') : null,
+      h('td', { class: 'muted declared' }, origin(u.origin) || u.reason || ''),
       h('td', { class: 'muted', title: u.since }, u.since.slice(11, 19)),
       h('td', null, canRelease ? h('button', { type: 'button', class: 'small', 'data-action': 'release', onclick: () => void this.page.actions.run(releaseAction(u)) }, 'Release…') : null),
     );
   }
+}
+
+/** The module a user is held for, when it is not its holder (a dialplan step's pbx_config). */
+function forOf(u: UserInfo): string | null {
+  return u.owner && u.owner !== u.holder ? u.owner : null;
 }
 
 function dependencyRow(d: DependencyInfo): HTMLTableRowElement {

@@ -129,8 +129,13 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
   it('marks a weak hold as the API does: no chain, no dependent, and a soft unload that releases it', async () => {
     await api(s.url, 'POST', '/modules/res_http_websocket/load', {});
     await cp.page.waitForSelector('g.node[data-module="res_http_websocket"][data-state="running"]');
-    await cp.page.click('g.node[data-module="res_http_websocket"]');
+    // Found by name: Enter opens the one module that matches.
+    await cp.page.type('#filter', 'res_http_websocket');
+    await cp.page.keyboard.press('Enter');
     await cp.page.waitForSelector('.module-page[data-module="res_http_websocket"]');
+    await cp.page.click('#filter', { count: 3 });
+    await cp.page.keyboard.press('Backspace');
+    await cp.page.waitForFunction(`document.querySelector('#match-count').textContent.startsWith(document.querySelectorAll('g.node').length + ' of')`);
     const detail = await api<{ users: Array<{ id: string; holder: string; weak?: boolean }>; dependents: string[] }>(s.url, 'GET', '/modules/res_http_websocket');
     const weak = detail.users.find((u) => u.weak)!;
     expect(weak).toMatchObject({ holder: 'chan_sip', weak: true });
@@ -247,11 +252,11 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
     await cp.page.waitForSelector('#notice:not([hidden])');
     expect(await cp.page.$eval('#notice .text', (el) => el.textContent)).toMatch(/^The service restarted .*: the page reloaded its state\.$/);
     const note = await cp.page.$eval('.log-lines li[data-note="restart"]', (el) => el.textContent ?? '');
-    expect(note).toContain(`boot ${before} is gone, this is boot ${after}`);
-    // It resumed with the seq it had and the boot that seq belongs to.
+    expect(note).toContain(`boot ${before} ended, this is boot ${after}`);
+    // It resumed with the seq it had (the old run's last: it saw the shutdown) and the boot that seq belongs to.
     const resumed = sockets.filter((url) => url.searchParams.has('since')).at(-1)!;
     expect(resumed.searchParams.get('boot')).toBe(before);
-    expect(note).toContain(`after #${resumed.searchParams.get('since')}`);
+    expect(note).toContain(`events up to its shutdown (#${resumed.searchParams.get('since')})`);
     await cp.page.waitForSelector('#conn[data-status="live"]');
     // The new run's events follow the note, from its #1.
     await cp.page.waitForSelector('.log-lines li[data-note="restart"] ~ li[data-seq="1"]');
@@ -335,7 +340,9 @@ describe.skipIf(!CHROMIUM)('the console when its stream drops', () => {
     const resumed = sockets.filter((url) => url.searchParams.has('since')).at(-1)!;
     expect(Object.fromEntries(resumed.searchParams)).toEqual({ since: String(lastSeen), boot: before.boot_id });
     expect(await cp.page.$eval('#notice .text', (el) => el.textContent)).toContain('The service restarted');
-    expect(await cp.page.$eval('.log-lines li[data-note="restart"]', (el) => el.textContent)).toContain(`boot ${before.boot_id} is gone, this is boot ${after.boot_id}`);
+    expect(await cp.page.$eval('.log-lines li[data-note="restart"]', (el) => el.textContent)).toContain(
+      `boot ${before.boot_id} ended, this is boot ${after.boot_id}, numbering its events from #1 again. Its events after #${lastSeen}, if any, are gone.`,
+    );
     await cp.page.waitForSelector('#conn[data-status="live"]');
     // The new run's events are replayed after the note, all of them; its state is shown.
     await cp.page.waitForSelector(`.log-lines li[data-note="restart"] ~ li[data-seq="${after.next_seq - 1}"]`);

@@ -1,12 +1,14 @@
 /**
  * Actions with a preview: every state-changing call is first sent with `dry_run: true`, its
  * plan shown (and the modules it touches marked on the graph), and only sent for real when
- * the operator confirms. Errors show their code and what the service said.
+ * the operator confirms. The users a plan releases that are weak canuse holds are marked (the
+ * plan's steps do not say it; `GET /users` does). Errors show their code and what the service
+ * said.
  */
 import type { OpResult, PlanStep, UserInfo } from '../../src/core/types.js';
 import { type Api, ApiError, modulePath } from './api.js';
 import { h } from './dom.js';
-import { describePlan, summarizePlan } from './plan.js';
+import { describePlan, type PlanSummary, summarizePlan } from './plan.js';
 import type { Role } from './types.js';
 
 export type ActionKind = 'load' | 'unload' | 'firm_unload' | 'reload' | 'hold' | 'release';
@@ -78,17 +80,54 @@ export function releaseAction(user: UserInfo): Action {
   };
 }
 
-function stepLine(step: PlanStep): HTMLLIElement {
+const WEAK_TITLE = 'a weak hold: a canuse its holder took with ctx.use; releasing it does not stop the holder';
+
+function stepLine(step: PlanStep, weak: ReadonlySet<string>): HTMLLIElement {
+  const isWeak = step.user?.id !== undefined && weak.has(step.user.id);
   return h(
     'li',
-    { class: `step step-${step.action}`, 'data-action': step.action, 'data-module': step.module },
+    { class: `step step-${step.action}`, 'data-action': step.action, 'data-module': step.module, 'data-weak': isWeak ? 'true' : null },
     h('span', { class: 'step-action' }, step.action),
     ' ',
     h('a', { class: 'mod', href: `#/modules/${step.module}` }, step.module),
     step.direction ? h('span', { class: 'muted' }, ` (${step.direction})`) : null,
     step.user ? h('span', { class: 'step-user' }, ` ${step.user.kind}: ${step.user.holder}${step.user.id ? ` (${step.user.id})` : ''}`) : null,
+    isWeak ? h('span', { class: 'badge weak', title: WEAK_TITLE }, 'weak') : null,
     step.reason ? h('span', { class: 'muted' }, ` ${step.reason}`) : null,
   );
+}
+
+/** How many names a list of modules shows before a button for the rest. */
+const LIST_FIRST = 12;
+
+/** The modules a plan stops and loads, by name: what an operator looks for first. */
+function moduleLists(summary: PlanSummary): HTMLElement[] {
+  const list = (label: string, cls: string, names: readonly string[]): HTMLElement => {
+    const links = (shown: readonly string[]): Array<Node | string> => shown.flatMap((n, i) => [i ? ', ' : '', h('a', { class: 'mod', href: `#/modules/${n}` }, n)]);
+    const p = h('p', { class: `modules ${cls}` }, h('span', { class: 'label' }, label), ' ', ...links(names.slice(0, LIST_FIRST)));
+    if (names.length > LIST_FIRST) {
+      const more = h('button', { type: 'button', class: 'small more' }, `and ${names.length - LIST_FIRST} more`);
+      more.addEventListener('click', () => p.replaceChildren(h('span', { class: 'label' }, label), ' ', ...links(names)));
+      p.append(', ', more);
+    }
+    return p;
+  };
+  const lists: HTMLElement[] = [];
+  if (summary.stops.length) lists.push(list('Stops:', 'stops', summary.stops));
+  if (summary.loads.length) lists.push(list('Loads:', 'loads', summary.loads));
+  return lists;
+}
+
+/** The ids of the weak users among the module users a plan names (empty when it names none). */
+async function weakUsers(api: Api, plan: readonly PlanStep[]): Promise<Set<string>> {
+  const ids = new Set(plan.flatMap((step) => (step.user?.kind === 'module' && step.user.id ? [step.user.id] : [])));
+  if (ids.size === 0) return new Set();
+  try {
+    const { users } = await api.get<{ users: UserInfo[] }>('/users?kind=module');
+    return new Set(users.filter((u) => u.weak && ids.has(u.id)).map((u) => u.id));
+  } catch {
+    return new Set(); // the plan is still right; it only goes unmarked
+  }
 }
 
 function problemView(err: unknown): HTMLElement {
@@ -156,15 +195,17 @@ export class ActionDialog {
       this.show(action.title, [problemView(err)], [this.closeButton('Close')], 'error');
       return;
     }
-    const summary = summarizePlan(preview.plan);
+    const weak = await weakUsers(this.host.api, preview.plan);
+    const summary = summarizePlan(preview.plan, weak);
     this.host.mark(summary.affected);
-    const confirm = this.button(action.verb, action.danger ? 'confirm danger' : 'confirm', () => void this.carryOut(action));
+    const confirm = this.button(action.verb, action.danger ? 'confirm danger' : 'confirm', () => void this.carryOut(action, weak));
     this.show(
       action.title,
       [
         h('p', { class: 'preview-note' }, 'Preview: nothing has changed yet.'),
         h('p', { class: 'summary' }, describePlan(summary)),
-        h('ol', { class: 'plan' }, ...preview.plan.map(stepLine)),
+        ...moduleLists(summary),
+        h('ol', { class: 'plan' }, ...preview.plan.map((step) => stepLine(step, weak))),
       ],
       [confirm, this.closeButton('Cancel')],
       'preview',
@@ -172,7 +213,8 @@ export class ActionDialog {
     confirm.focus();
   }
 
-  private async carryOut(action: Action): Promise<void> {
+  /** `weak`: the weak users the preview found (they are gone once released). */
+  private async carryOut(action: Action, weak: ReadonlySet<string>): Promise<void> {
     for (const b of this.dialog.querySelectorAll('button')) b.disabled = true;
     let result: OpResult;
     try {
@@ -187,7 +229,7 @@ export class ActionDialog {
       action.title,
       [
         h('p', { class: 'result' }, `Done (${result.op})${result.state ? `: the module is now ${result.state}` : ''}.`),
-        h('p', { class: 'summary' }, describePlan(summarizePlan(result.plan))),
+        h('p', { class: 'summary' }, describePlan(summarizePlan(result.plan, weak))),
         pending.length
           ? h('div', null, h('p', null, 'Asked to let go, not gone yet:'), h('ul', null, ...pending.map((u) => h('li', null, `${u.kind}: ${u.holder} (${u.id})`))))
           : null,

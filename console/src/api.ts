@@ -30,11 +30,12 @@ export class Api {
     return this.call<T>(method, path, body);
   }
 
-  /** The event stream's websocket address. */
-  eventsUrl(since: number | null): string {
+  /** The event stream's websocket address; `boot`: the boot id `since` belongs to. */
+  eventsUrl(since: number | null, boot: string | null = null): string {
     const url = new URL('/events', this.origin);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     if (since !== null) url.searchParams.set('since', String(since));
+    if (since !== null && boot !== null) url.searchParams.set('boot', boot);
     if (this.token) url.searchParams.set('token', this.token);
     return url.href;
   }

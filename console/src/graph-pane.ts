@@ -6,7 +6,7 @@
  * read at full size. Layouts are kept per drawn set, so going back is instant.
  */
 import { MODULE_STATES } from '../../src/core/types.js';
-import type { GraphAnswer } from './types.js';
+import type { Graph } from './types.js';
 import { byId, h } from './dom.js';
 import { GraphView } from './graph-view.js';
 import { type Layout, layoutGraph } from './layout.js';
@@ -65,7 +65,7 @@ export class GraphPane {
   }
 
   /** Takes a `GET /graph` answer: redraws when what is drawn changed, else recolours. */
-  update(answer: GraphAnswer): void {
+  update(answer: Graph): void {
     this.model.setGraph(answer);
     this.redraw();
   }

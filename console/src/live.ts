@@ -1,12 +1,13 @@
 /**
  * The page's side of the event stream: the header's connection status, every event into the
- * log and the model, and what the page says and does when the stream drops, replays, or
- * cannot replay (a `gap`): the log and the header say it, and the state is reloaded.
+ * log and the model, and what the page says and does when the stream drops, replays, cannot
+ * replay (a `gap`), or finds the service restarted (its `hello` names another boot): the
+ * header and the log say it, and the state is reloaded.
  */
 import type { Api } from './api.js';
 import type { EventLog } from './event-log.js';
 import type { GraphPane } from './graph-pane.js';
-import { byId } from './dom.js';
+import { byId, clock, h } from './dom.js';
 import { type Model, needsResync } from './model.js';
 import { EventStream, type StreamStatus } from './stream.js';
 
@@ -22,24 +23,35 @@ export interface LiveHost {
   refreshPanel(): void;
 }
 
-/** Follows the stream from the event after `since` (the log's backlog) on. */
-export function followEvents(host: LiveHost, since: number): EventStream {
-  const conn = byId('conn');
+/** The header's notice: the last thing the operator should know about the stream, until dismissed. */
+function showNotice(text: string): void {
   const notice = byId('notice');
-  const warn = (what: string, text: string): void => {
-    notice.textContent = text;
-    notice.hidden = false;
-    host.log.note(what, text, 'warn');
-  };
+  const dismiss = h('button', { type: 'button', class: 'dismiss', title: 'Dismiss', 'aria-label': 'Dismiss', onclick: () => (notice.hidden = true) }, '×');
+  notice.replaceChildren(h('span', { class: 'text' }, text), dismiss);
+  notice.hidden = false;
+}
+
+/** Follows the stream from the event after `since` of boot `boot` (the log's backlog) on. */
+export function followEvents(host: LiveHost, since: number, boot: string): EventStream {
+  const conn = byId('conn');
   let reconnecting = false;
   /** Whether the stream has been live once: a gap before that only shortens the log. */
   let wasLive = false;
+  /** Whether this connection found the service restarted: its gaps are the new run's. */
+  let restarted = false;
+  /** Whether the service said it was shutting down (`cut_off`) since the stream was last live. */
+  let shutDown = false;
   let replayedCount = 0;
+  const reload = (): void => {
+    host.resync();
+    host.refreshPanel();
+  };
   const setStatus = (status: StreamStatus): void => {
     conn.dataset.status = status.kind;
     switch (status.kind) {
       case 'connecting':
         conn.textContent = status.attempt ? 'reconnecting…' : 'connecting…';
+        restarted = false;
         break;
       case 'replaying':
         conn.textContent = 'catching up…';
@@ -56,7 +68,7 @@ export function followEvents(host: LiveHost, since: number): EventStream {
   };
 
   const stream = new EventStream(
-    (since) => host.api.eventsUrl(since),
+    (seq, bootId) => host.api.eventsUrl(seq, bootId),
     {
       event(event, replayed) {
         if (replayed) replayedCount += 1;
@@ -69,41 +81,59 @@ export function followEvents(host: LiveHost, since: number): EventStream {
         if (needsResync(event)) host.resync();
         host.refreshPanel();
       },
+      restarted(restart) {
+        restarted = true;
+        showNotice(`The service restarted (noticed ${clock(new Date().toISOString()).slice(0, 8)}): the page reloaded its state.`);
+        // After a shutdown the page saw, it had every event of the earlier run; otherwise
+        // whatever that run did after the last one it saw is gone with it.
+        const seen = restart.lastSeq === null ? '' : shutDown ? ` The page has the earlier run’s events up to its shutdown (#${restart.lastSeq}).` : ` Its events after #${restart.lastSeq}, if any, are gone.`;
+        host.log.note(
+          'restart',
+          `The service restarted: boot ${restart.from} ended, this is boot ${restart.to}, numbering its events from #1 again.${seen} ` +
+            'The page reloaded its state; the new run’s events follow.',
+          'warn',
+        );
+        reload();
+      },
       control(message) {
         switch (message.event) {
           case 'gap':
-            if (!wasLive) {
-              // The first connection asks for a backlog for the log only; the state came from /graph.
-              host.log.note('log_start', `The log starts at #${message.to + 1}: the service no longer holds older events.`);
+            if (message.reason === 'restarted') break; // said when its `hello` named the new boot
+            if (!wasLive || (restarted && message.reason === 'history_exhausted')) {
+              // The first connection asks for a backlog for the log only (the state came from
+              // /graph); after a restart, the new run's oldest events only shorten the log.
+              const next = (message.to ?? message.from) + 1;
+              host.log.note('log_start', restarted ? `The new run’s events before #${next} are no longer held.` : `The log starts at #${next}: the service no longer holds older events.`);
               break;
             }
-            warn(
-              'gap',
-              message.reason === 'since_ahead'
-                ? `The service restarted (its events number afresh, from #${message.from}): the page reloaded its state.`
-                : `Missed events #${message.from}–#${message.to}: the service no longer holds them. The page reloaded its state.`,
+            showNotice(
+              message.reason === 'history_exhausted'
+                ? `Missed events #${message.from}–#${message.to}: the service no longer holds them. The page reloaded its state.`
+                : `Missed events from #${message.from} (${message.reason}). The page reloaded its state.`,
             );
-            host.resync();
-            host.refreshPanel();
+            host.log.note('gap', `Missed events #${message.from}–#${message.to ?? '…'} (${message.reason}): the page reloaded its state.`, 'warn');
+            reload();
             break;
           case 'live':
             host.log.note(
               'live',
-              reconnecting
-                ? `Live again: ${replayedCount} event(s) replayed from while the stream was down.`
-                : `Live: the last ${replayedCount} event(s) above, everything new as it happens.`,
+              restarted
+                ? `Live again: the new run’s ${replayedCount} event(s) above.`
+                : reconnecting
+                  ? `Live again: ${replayedCount} event(s) replayed from while the stream was down.`
+                  : `Live: the last ${replayedCount} event(s) above, everything new as it happens.`,
             );
-            if (reconnecting) {
-              host.resync();
-              host.refreshPanel();
-            }
+            if (reconnecting) reload();
             reconnecting = false;
+            shutDown = false;
             replayedCount = 0;
             wasLive = true;
             break;
           case 'cut_off':
+            if (message.reason === 'shutdown') shutDown = true;
             host.log.note('cut_off', `The service closed the stream (${message.reason}) after #${message.last_seq ?? '—'}.`, 'warn');
             break;
+          case 'hello':
           case 'heartbeat':
             break;
         }
@@ -111,6 +141,7 @@ export function followEvents(host: LiveHost, since: number): EventStream {
       status: setStatus,
     },
     since,
+    boot,
   );
   stream.start();
   return stream;

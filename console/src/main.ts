@@ -14,7 +14,7 @@ import { followEvents } from './live.js';
 import { Model } from './model.js';
 import { ModulePanel } from './module-page.js';
 import { attention } from './overview.js';
-import type { GraphAnswer, Whoami } from './types.js';
+import type { Graph, Health, Whoami } from './types.js';
 
 /** How many past events the log starts with. */
 const BACKLOG = 300;
@@ -49,6 +49,7 @@ async function boot(): Promise<void> {
   const panel = new ModulePanel(byId('module'), {
     api,
     actions,
+    edges: () => model.edges,
     role: () => me.role,
     holder: () => `console:${me.client}`,
     overview: () => attention(model),
@@ -61,7 +62,7 @@ async function boot(): Promise<void> {
     byId('counts').textContent = `${model.nodes.size} modules: ${parts.join(' · ')}`;
   };
   const loadGraph = async (): Promise<void> => {
-    graph.update(await api.get<GraphAnswer>('/graph'));
+    graph.update(await api.get<Graph>('/graph'));
     showCounts();
   };
   const resync = new Debounced(loadGraph, 200);
@@ -90,12 +91,12 @@ async function boot(): Promise<void> {
   category.addEventListener('change', filterLog);
   logText.addEventListener('input', filterLog);
 
-  const health = await api.get<{ next_seq: number }>('/health');
+  const health = await api.get<Health>('/health');
   await loadGraph();
   route();
 
   const live = { api, log, model, graph, showCounts, resync: () => resync.request(), refreshPanel: () => panelRefresh.request() };
-  followEvents(live, Math.max(0, health.next_seq - 1 - BACKLOG));
+  followEvents(live, Math.max(0, health.next_seq - 1 - BACKLOG), health.boot_id);
   document.body.dataset.ready = 'true';
 }
 

@@ -1,12 +1,13 @@
 /**
- * What the page knows of the loader: every module's state and stale flag, and the edges. It is
- * set from `GET /graph` and moved forward by the event stream; events it cannot fully interpret
- * (edges that change when a provider binds, a rescan) are followed by a fresh `GET /graph`, so
- * the picture converges on the service's even when an event is not understood here.
+ * What the page knows of the loader: every module's state and stale flag, as the core says
+ * them, and the edges. It is set from `GET /graph` and moved forward by the event stream;
+ * events it cannot fully interpret (edges that change when a provider binds, a rescan, a stale
+ * flag a load clears) are followed by a fresh `GET /graph`, so the picture converges on the
+ * service's even when an event is not understood here.
  * No DOM: the same code runs under the unit tests.
  */
-import type { GraphEdge, LoaderEvent, ModuleState } from '../../src/core/types.js';
-import type { GraphAnswer, GraphNode } from './types.js';
+import type { Graph, GraphEdge, LoaderEvent, ModuleState } from '../../src/core/types.js';
+import type { GraphNode } from './types.js';
 
 /** The state a module is in right after this event, when the event says. */
 export function stateAfter(event: LoaderEvent): ModuleState | undefined {
@@ -102,7 +103,7 @@ export class Model {
   }
 
   /** Replaces everything with a `GET /graph` answer; true when the structure changed. */
-  setGraph(graph: GraphAnswer): boolean {
+  setGraph(graph: Graph): boolean {
     this.nodes.clear();
     for (const node of graph.nodes) this.nodes.set(node.name, { ...node });
     this.edges = graph.edges;
@@ -123,11 +124,10 @@ export class Model {
       node.state = state;
       changed = true;
     }
-    // Stale means a live instance runs an older binary: a new load imports the one on disk.
-    const live = node.state === 'running' || node.state === 'unloading';
-    const stale = event.event === 'manifest_change' ? event.stale : live && node.stale;
-    if (stale !== node.stale) {
-      node.stale = stale;
+    // A rescan says `stale` itself; anything else that changes it (a load, an unload) is
+    // followed by a fresh `GET /graph`, where the core says it.
+    if (event.event === 'manifest_change' && event.stale !== node.stale) {
+      node.stale = event.stale;
       changed = true;
     }
     return changed ? node.name : undefined;

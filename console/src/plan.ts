@@ -1,7 +1,7 @@
 /**
  * What an operation's plan means for an operator: which modules it loads, which it stops (the
- * named one and the cascade), which users it adds, releases or asks to go. Pure; the preview
- * dialog renders it and the graph marks `affected`.
+ * named one and the cascade), which users it adds, releases (weak canuse holds among them) or
+ * asks to go. Pure; the preview dialog renders it and the graph marks `affected`.
  */
 import type { PlanStep } from '../../src/core/types.js';
 
@@ -13,12 +13,15 @@ export interface PlanSummary {
   reloads: string[];
   usersAdded: number;
   usersReleased: number;
+  /** Released users that are weak holds (SPEC 6.9): their holders keep running. */
+  weakReleased: number;
   disposeRequests: number;
   /** Every module a step names. */
   affected: Set<string>;
 }
 
-export function summarizePlan(plan: readonly PlanStep[]): PlanSummary {
+/** `weak`: the ids of the weak users among those the plan names (the plan's steps do not say). */
+export function summarizePlan(plan: readonly PlanStep[], weak: ReadonlySet<string> = new Set()): PlanSummary {
   const summary: PlanSummary = {
     loads: [],
     stops: [],
@@ -26,6 +29,7 @@ export function summarizePlan(plan: readonly PlanStep[]): PlanSummary {
     reloads: [],
     usersAdded: 0,
     usersReleased: 0,
+    weakReleased: 0,
     disposeRequests: 0,
     affected: new Set(),
   };
@@ -50,6 +54,7 @@ export function summarizePlan(plan: readonly PlanStep[]): PlanSummary {
         break;
       case 'release_user':
         summary.usersReleased += 1;
+        if (step.user?.id !== undefined && weak.has(step.user.id)) summary.weakReleased += 1;
         break;
       case 'dispose_request':
         summary.disposeRequests += 1;
@@ -72,7 +77,9 @@ export function describePlan(summary: PlanSummary): string {
   }
   if (summary.reloads.length) parts.push(`reloads ${summary.reloads.join(', ')}`);
   if (summary.usersAdded) parts.push(`adds ${plural(summary.usersAdded, 'user')}`);
-  if (summary.usersReleased) parts.push(`releases ${plural(summary.usersReleased, 'user')}`);
+  if (summary.usersReleased) {
+    parts.push(`releases ${plural(summary.usersReleased, 'user')}${summary.weakReleased ? ` (${plural(summary.weakReleased, 'weak hold')})` : ''}`);
+  }
   if (summary.disposeRequests) parts.push(`asks ${plural(summary.disposeRequests, 'holder')} to let go`);
   return parts.length ? parts.join(' · ') : 'nothing to do: it is already so';
 }

@@ -4,6 +4,7 @@
  * the HTTP layer adds.
  */
 import type { Graph, LoaderEvent } from '../../src/core/types.js';
+import type { ControlMessage } from '../../src/http/schemas/events.js';
 
 export type Role = 'read' | 'operate' | 'admin';
 const ROLE_ORDER: readonly Role[] = ['read', 'operate', 'admin'];
@@ -19,16 +20,17 @@ export interface Whoami {
   tokens_enabled: boolean;
 }
 
-export type GraphNode = Graph['nodes'][number] & { stale: boolean };
-export type GraphAnswer = Omit<Graph, 'nodes'> & { nodes: GraphNode[] };
+/** A node of `GET /graph` as the core answers it: name, state and `stale` flag. */
+export type GraphNode = Graph['nodes'][number];
 
-/** The stream's own messages (docs/events.md). */
-export type ControlMessage =
-  | { event: 'live'; time: string; next_seq: number }
-  | { event: 'heartbeat'; time: string; next_seq: number }
-  | { event: 'gap'; time: string; from: number; to: number; reason: 'history_exhausted' | 'since_ahead' }
-  | { event: 'cut_off'; time: string; reason: 'slow_subscriber' | 'shutdown'; last_seq: number | null };
-
+/** The stream's own messages (docs/events.md), as the service's schemas define them. */
+export type { ControlMessage };
 export type StreamMessage = LoaderEvent | ControlMessage;
+
+/** What `GET /health` says that the page uses. */
+export interface Health {
+  boot_id: string;
+  next_seq: number;
+}
 
 export type { DependencyInfo, Graph, GraphEdge, LoaderEvent, ModuleDetail, ModuleState, OpResult, PlanStep, ProviderInfo, UserInfo, WhyChain } from '../../src/core/types.js';

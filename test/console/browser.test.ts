@@ -11,13 +11,19 @@ import { generateManifests } from '../../src/manifest/generate/generate.js';
 import { startService, type TestService } from '../http/support/service.js';
 import { SECRETS, TOKENS_CONF } from '../http/support/tokens.js';
 import { type AsteriskService, startAsteriskService } from './support/asterisk-service.js';
-import { CHROMIUM, launchBrowser, nodesIn, openConsole, sayIfSkipped, screenshot, type ConsolePage } from './support/browser.js';
+import { CHROMIUM, LAST_LOGGED_SEQ, lastLoggedSeq, launchBrowser, nodesIn, openConsole, sayIfSkipped, screenshot, watchSockets, type ConsolePage } from './support/browser.js';
 
 sayIfSkipped('test/console/browser.test.ts');
 
 interface Step {
   module: string;
   action: string;
+  user?: { id?: string; kind: string; holder: string };
+}
+
+interface Health {
+  boot_id: string;
+  next_seq: number;
 }
 
 async function api<T = any>(base: string, method: string, path: string, body?: object, token?: string): Promise<T> {
@@ -100,12 +106,79 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
     expect(await line!.evaluate((el) => el.textContent)).toContain(`op=${loaded.op}`);
   });
 
-  it('marks a module stale when a rescan finds its binary changed', async () => {
-    await appendFile(join(s.dirs.modules, 'func_global.js'), '\n// patched\n');
+  it('marks a module stale as the core says: from a rescan that finds its binary changed until it loads again', async () => {
+    await appendFile(join(s.dirs.modules, 'func_periodic_hook.js'), '\n// patched\n');
     await generateManifests(s.dirs.modules);
-    expect((await api<{ rescan: { stale: string[] } }>(s.url, 'POST', '/manifests/rescan', {})).rescan.stale).toEqual(['func_global']);
-    await cp.page.waitForSelector('g.node[data-module="func_global"][data-stale="true"]');
-    expect(await cp.page.$eval('g.node[data-module="func_global"] title', (el) => el.textContent)).toContain('stale');
+    expect((await api<{ rescan: { stale: string[] } }>(s.url, 'POST', '/manifests/rescan', {})).rescan.stale).toEqual(['func_periodic_hook']);
+    await cp.page.waitForSelector('g.node[data-module="func_periodic_hook"][data-stale="true"]');
+    expect(await cp.page.$eval('g.node[data-module="func_periodic_hook"] title', (el) => el.textContent)).toContain('stale');
+    await cp.page.click('g.node[data-module="func_periodic_hook"]');
+    const badge = '.module-page[data-module="func_periodic_hook"] h2 .badge.stale';
+    await cp.page.waitForSelector(badge);
+    expect(await cp.page.$eval(badge, (el) => el.getAttribute('title'))).toContain('unload and load it');
+    // Unloaded and loaded again, it runs the binary on disk: the core says it is no longer stale, and so does the page.
+    await api(s.url, 'POST', '/modules/func_periodic_hook/unload', {});
+    await api(s.url, 'POST', '/modules/func_periodic_hook/load', {});
+    await cp.page.waitForSelector('g.node[data-module="func_periodic_hook"][data-state="running"]:not([data-stale])');
+    await cp.page.waitForFunction(`!document.querySelector('.module-page[data-module="func_periodic_hook"] .badge.stale')`);
+    const summaries = (await api<{ modules: Array<{ name: string; stale: boolean }> }>(s.url, 'GET', '/modules')).modules;
+    expect(summaries.find((m) => m.name === 'func_periodic_hook')!.stale).toBe(false);
+    expect(await cp.page.$$eval('g.node[data-stale="true"]', (els) => els.length)).toBe(summaries.filter((m) => m.stale).length);
+  });
+
+  it('marks a weak hold as the API does: no chain, no dependent, and a soft unload that releases it', async () => {
+    await api(s.url, 'POST', '/modules/res_http_websocket/load', {});
+    await cp.page.waitForSelector('g.node[data-module="res_http_websocket"][data-state="running"]');
+    // Found by name: Enter opens the one module that matches.
+    await cp.page.type('#filter', 'res_http_websocket');
+    await cp.page.keyboard.press('Enter');
+    await cp.page.waitForSelector('.module-page[data-module="res_http_websocket"]');
+    await cp.page.click('#filter', { count: 3 });
+    await cp.page.keyboard.press('Backspace');
+    await cp.page.waitForFunction(`document.querySelector('#match-count').textContent.startsWith(document.querySelectorAll('g.node').length + ' of')`);
+    const detail = await api<{ users: Array<{ id: string; holder: string; weak?: boolean }>; dependents: string[] }>(s.url, 'GET', '/modules/res_http_websocket');
+    const weak = detail.users.find((u) => u.weak)!;
+    expect(weak).toMatchObject({ holder: 'chan_sip', weak: true });
+    // chan_sip's hold is there, marked weak; the admin's is not.
+    await cp.page.waitForSelector(`table.users tr[data-user="${weak.id}"] .badge.weak`);
+    expect(await cp.page.$eval(`table.users tr[data-user="${weak.id}"]`, (el) => el.textContent)).toContain('chan_sip');
+    expect(await cp.page.$$eval('table.users .badge.weak', (els) => els.length)).toBe(1);
+    // Why: the API's chains, none through chan_sip; dependents: none, as the API says, and why.
+    const why = await api<{ chains: Array<{ root: { kind: string; holder: string }; path: string[] }> }>(s.url, 'GET', '/modules/res_http_websocket/why');
+    expect(why.chains.flatMap((c) => [c.root.holder, ...c.path])).not.toContain('chan_sip');
+    const chains = await cp.page.$$eval('.chains .chain', (els) => els.map((el) => [...el.querySelectorAll('.chip')].map((c) => c.textContent)));
+    expect(chains).toEqual(why.chains.map((c) => [`${c.root.kind}: ${c.root.holder}`, ...c.path]));
+    expect(detail.dependents).toEqual([]);
+    expect(await cp.page.$$eval('.module-page .links a', (els) => els.length)).toBe(0);
+    expect(await cp.page.$eval('.module-page .weak-note', (el) => el.textContent)).toMatch(/^chan_sip holds it only weakly/);
+    // chan_sip's own page: its canuse resolves to res_http_websocket, held weakly.
+    await cp.page.click('.module-page .weak-note a.mod');
+    const canuse = '.module-page[data-module="chan_sip"] tr.canuse[data-canuse="module=res_http_websocket"]';
+    await cp.page.waitForSelector(canuse);
+    expect(await cp.page.$eval(canuse, (el) => el.textContent)).toMatch(/res_http_websocket.*weak/);
+    await cp.page.goBack();
+    await cp.page.waitForSelector('.module-page[data-module="res_http_websocket"]');
+
+    // A soft unload: the preview shows the plan releasing the weak hold and stopping the module, chan_sip left running.
+    await cp.page.click('button[data-action="unload"]');
+    await cp.page.waitForSelector('#action-dialog[data-phase="preview"]');
+    const expected = await api<{ plan: Step[] }>(s.url, 'POST', '/modules/res_http_websocket/unload', { dry_run: true });
+    const shown = await cp.page.$$eval('#action-dialog .plan li', (els) =>
+      els.map((el) => ({ module: el.getAttribute('data-module'), action: el.getAttribute('data-action'), weak: el.getAttribute('data-weak') === 'true' })),
+    );
+    expect(shown).toEqual(expected.plan.map((st) => ({ module: st.module, action: st.action, weak: st.user?.id === weak.id })));
+    expect(shown).toContainEqual({ module: 'res_http_websocket', action: 'release_user', weak: true });
+    expect(shown).toContainEqual({ module: 'res_http_websocket', action: 'unload', weak: false });
+    expect(shown.map((st) => st.module)).not.toContain('chan_sip');
+    expect(await cp.page.$eval('#action-dialog .summary', (el) => el.textContent)).toBe('stops 1 module · releases 2 users (1 weak hold)');
+    await cp.page.click('#action-dialog button.confirm');
+    await cp.page.waitForSelector('#action-dialog[data-phase="done"]');
+    await cp.page.click('#action-dialog button.cancel');
+    const after = (await api<{ state: string }>(s.url, 'GET', '/modules/res_http_websocket')).state;
+    expect(after).not.toBe('running');
+    await cp.page.waitForSelector(`g.node[data-module="res_http_websocket"][data-state="${after}"]`);
+    expect(await state(cp, 'chan_sip')).toBe('running');
+    await cp.page.waitForFunction(`!document.querySelector('.module-page[data-module="res_http_websocket"] .badge.weak')`);
   });
 
   it('adds an external hold and releases it, each previewed first', async () => {
@@ -162,22 +235,37 @@ describe.skipIf(!CHROMIUM)('the console on the sample PBX', () => {
     for (const m of after) expect(await state(cp, m.name), m.name).toBe(m.state);
     await cp.page.waitForSelector('.log-lines li[data-event="cascade_unload"]');
     await cp.page.click('#action-dialog button.cancel');
-    expect(await cp.page.$$eval('g.node.affected', (els) => els.length)).toBe(0);
+    // The dialog's close event comes a moment later, and with it the marks go.
+    await cp.page.waitForFunction(`document.querySelectorAll('g.node.affected').length === 0`);
     await cp.page.waitForSelector('.module-page[data-module="pbx_config"][data-state="available"]');
   });
 
-  it('resumes after the service restarts, says so, and shows the new state', async () => {
+  it('resumes after the service restarts: tells it by the boot id, says so, and shows the new state', async () => {
+    const sockets = await watchSockets(cp.page);
+    const before = (await api<Health>(s.url, 'GET', '/health')).boot_id;
     const port = Number(new URL(s.url).port);
     await s.stop();
     await cp.page.waitForSelector('#conn[data-status="down"]');
     s = await startService({ listen: true, port });
+    const after = (await api<Health>(s.url, 'GET', '/health')).boot_id;
+    expect(after).not.toBe(before);
     await cp.page.waitForSelector('#notice:not([hidden])');
-    expect(await cp.page.$eval('#notice', (el) => el.textContent)).toContain('restarted');
+    expect(await cp.page.$eval('#notice .text', (el) => el.textContent)).toMatch(/^The service restarted .*: the page reloaded its state\.$/);
+    const note = await cp.page.$eval('.log-lines li[data-note="restart"]', (el) => el.textContent ?? '');
+    expect(note).toContain(`boot ${before} ended, this is boot ${after}`);
+    // It resumed with the seq it had (the old run's last: it saw the shutdown) and the boot that seq belongs to.
+    const resumed = sockets.filter((url) => url.searchParams.has('since')).at(-1)!;
+    expect(resumed.searchParams.get('boot')).toBe(before);
+    expect(note).toContain(`events up to its shutdown (#${resumed.searchParams.get('since')})`);
     await cp.page.waitForSelector('#conn[data-status="live"]');
+    // The new run's events follow the note, from its #1.
+    await cp.page.waitForSelector('.log-lines li[data-note="restart"] ~ li[data-seq="1"]');
     // A fresh start runs the sample's set again: the page reloaded it, not just the events.
     await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="running"]');
     const running = (await api<{ modules: Array<{ name: string }> }>(s.url, 'GET', '/modules?state=running')).modules.map((m) => m.name);
     expect(await nodesIn(cp.page, 'running')).toEqual([...running].sort());
+    await cp.page.click('#notice .dismiss');
+    expect(await cp.page.$eval('#notice', (el) => el.hidden)).toBe(true);
     expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_CONNECTION_REFUSED'))).toEqual([]);
   });
 });
@@ -214,10 +302,51 @@ describe.skipIf(!CHROMIUM)('the console when its stream drops', () => {
     await cp.page.setOfflineMode(false);
 
     await cp.page.waitForSelector('#notice:not([hidden])');
-    expect(await cp.page.$eval('#notice', (el) => el.textContent)).toMatch(new RegExp(`^Missed events #${lastSeen + 1}–#\\d+: the service no longer holds them`));
+    expect(await cp.page.$eval('#notice .text', (el) => el.textContent)).toMatch(new RegExp(`^Missed events #${lastSeen + 1}–#\\d+: the service no longer holds them`));
     await cp.page.waitForSelector('.log-lines li[data-note="gap"]');
     await cp.page.waitForSelector('#conn[data-status="live"]');
     await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="available"]');
+    const modules = (await api<{ modules: Array<{ name: string; state: string }> }>(s.url, 'GET', '/modules')).modules;
+    for (const m of modules) expect(await state(cp, m.name), m.name).toBe(m.state);
+    expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+  });
+
+  it('notices a restart that seqs alone would hide: the new run went past the last seq it saw', async () => {
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    const sockets = await watchSockets(cp.page);
+    const before = await api<Health>(s.url, 'GET', '/health');
+    // The log shows every event so far (lines are added once per frame).
+    await cp.page.waitForFunction(`${LAST_LOGGED_SEQ} === ${before.next_seq - 1}`);
+    const lastSeen = await lastLoggedSeq(cp.page);
+    expect(await state(cp, 'pbx_config')).toBe('available');
+
+    // While the page is away the service restarts, and its new run does more than the page had
+    // seen: `since=<last seq>` alone would look like a plain resume.
+    await cp.page.setOfflineMode(true);
+    for (const client of s.app.websocketServer.clients) client.terminate();
+    await cp.page.waitForSelector('#conn[data-status="down"]');
+    const port = Number(new URL(s.url).port);
+    await s.stop();
+    s = await startService({ listen: true, port });
+    for (let round = 0; round < 10 && (await api<Health>(s.url, 'GET', '/health')).next_seq <= lastSeen + 1; round++) {
+      await api(s.url, 'POST', '/modules/pbx_config/unload', { force: true });
+      await api(s.url, 'POST', '/modules/pbx_config/load', {});
+    }
+    const after = await api<Health>(s.url, 'GET', '/health');
+    expect(after.next_seq).toBeGreaterThan(lastSeen + 1);
+    await cp.page.setOfflineMode(false);
+
+    await cp.page.waitForSelector('.log-lines li[data-note="restart"]');
+    const resumed = sockets.filter((url) => url.searchParams.has('since')).at(-1)!;
+    expect(Object.fromEntries(resumed.searchParams)).toEqual({ since: String(lastSeen), boot: before.boot_id });
+    expect(await cp.page.$eval('#notice .text', (el) => el.textContent)).toContain('The service restarted');
+    expect(await cp.page.$eval('.log-lines li[data-note="restart"]', (el) => el.textContent)).toContain(
+      `boot ${before.boot_id} ended, this is boot ${after.boot_id}, numbering its events from #1 again. Its events after #${lastSeen}, if any, are gone.`,
+    );
+    await cp.page.waitForSelector('#conn[data-status="live"]');
+    // The new run's events are replayed after the note, all of them; its state is shown.
+    await cp.page.waitForSelector(`.log-lines li[data-note="restart"] ~ li[data-seq="${after.next_seq - 1}"]`);
+    await cp.page.waitForSelector('g.node[data-module="pbx_config"][data-state="running"]');
     const modules = (await api<{ modules: Array<{ name: string; state: string }> }>(s.url, 'GET', '/modules')).modules;
     for (const m of modules) expect(await state(cp, m.name), m.name).toBe(m.state);
     expect(cp.errors.filter((e) => !e.includes('WebSocket') && !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);

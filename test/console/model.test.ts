@@ -36,14 +36,17 @@ describe('the page model', () => {
     expect(m.counts()).toEqual(new Map([['running', 1], ['available', 1], ['failed', 1]]));
   });
 
-  it('marks a module stale from a rescan, and clears it when a new instance loads', () => {
+  it('marks a module stale as a rescan says, and otherwise keeps what the core said last', () => {
     const m = model();
     expect(m.apply(ev({ event: 'manifest_change', module: 'chan_sip', stale: true }))).toBe('chan_sip');
     expect(m.nodes.get('chan_sip')!.stale).toBe(true);
-    m.apply(ev({ event: 'unloading', module: 'chan_sip' }));
-    expect(m.nodes.get('chan_sip')!.stale).toBe(true);
+    // An unload does not clear it here: the page fetches the graph after it, and the core says.
     m.apply(ev({ event: 'unload', module: 'chan_sip', state: 'available' }));
+    expect(m.nodes.get('chan_sip')!.stale).toBe(true);
+    expect(needsResync(ev({ event: 'unload', module: 'chan_sip', state: 'available' }))).toBe(true);
+    m.setGraph({ nodes: [...m.nodes.values()].map((n) => ({ ...n, stale: false })), edges: m.edges });
     expect(m.nodes.get('chan_sip')!.stale).toBe(false);
+    expect(m.apply(ev({ event: 'manifest_change', module: 'pbx_config', stale: false }))).toBeUndefined();
   });
 
   it('says when a graph answer needs a new layout: nodes or edges, not states', () => {

@@ -18,6 +18,18 @@ describe('a plan as the preview tells it', () => {
     expect(describePlan(summary)).toBe('stops 3 modules (2 by cascade) · releases 1 user · asks 1 holder to let go');
   });
 
+  it('counts the weak holds among the users released: their holders keep running', () => {
+    const plan: PlanStep[] = [
+      { module: 'res_http_websocket', action: 'release_user', user: { id: 'u24', kind: 'admin', holder: 'admin' } },
+      { module: 'res_http_websocket', action: 'release_user', user: { id: 'u23', kind: 'module', holder: 'chan_sip' } },
+      { module: 'res_http_websocket', action: 'unload' },
+    ];
+    expect(describePlan(summarizePlan(plan))).toBe('stops 1 module · releases 2 users');
+    const summary = summarizePlan(plan, new Set(['u23', 'u99']));
+    expect(summary.weakReleased).toBe(1);
+    expect(describePlan(summary)).toBe('stops 1 module · releases 2 users (1 weak hold)');
+  });
+
   it('says a load with its dependencies, and an empty plan as nothing to do', () => {
     const load = summarizePlan([
       { module: 'func_cut', action: 'load' },

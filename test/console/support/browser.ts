@@ -78,3 +78,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) as `${string}.png` });
 }
+
+/** The address of every websocket the page opens from now on, in order (through CDP). */
+export async function watchSockets(page: Page): Promise<URL[]> {
+  const opened: URL[] = [];
+  const cdp = await page.createCDPSession();
+  cdp.on('Network.webSocketCreated', (event) => opened.push(new URL(event.url)));
+  await cdp.send('Network.enable');
+  return opened;
+}
+
+/** An expression, in the page, of the highest seq its log shows (for `waitForFunction`). */
+export const LAST_LOGGED_SEQ = `Math.max(0, ...[...document.querySelectorAll('.log-lines li[data-seq]')].map((el) => Number(el.dataset.seq)))`;
+
+/** The highest seq of the events the page's log shows. */
+export function lastLoggedSeq(page: Page): Promise<number> {
+  return page.evaluate(LAST_LOGGED_SEQ) as Promise<number>;
+}

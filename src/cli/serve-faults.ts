@@ -41,7 +41,7 @@ export function containServeFaults(settings: Pick<ServeSettings, 'modules' | 'lo
     },
     async shutdownOnUnattributable(service) {
       await fatal;
-      logger.info('shutting down after a fault no module can be charged with: unloading every module in reverse order');
+      logger.info('shutting down after a fault no module can be charged with: unloading every module, holders first');
       await service.close();
       logger.info('shut down');
       io.err('modloader serve: shut down after a fault no module can be charged with (see the log)');

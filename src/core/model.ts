@@ -226,8 +226,8 @@ export function userInfo(user: UserRecord): UserInfo {
 }
 
 /** The `{id, kind, holder}` a plan step shows of a user. */
-export function stepUser(user: UserRecord): { id: string; kind: UserKind; holder: string } {
-  return { id: user.id, kind: user.kind, holder: user.holder };
+export function stepUser(user: UserRecord): { id: string; kind: UserKind; holder: string; weak?: true } {
+  return user.weak ? { id: user.id, kind: user.kind, holder: user.holder, weak: true } : { id: user.id, kind: user.kind, holder: user.holder };
 }
 
 let lastMs = Number.NaN;

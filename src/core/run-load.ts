@@ -212,7 +212,11 @@ async function rollBack(core: Core, op: Op, started: readonly ModuleEntry[]): Pr
     const owner = user.owner === undefined ? undefined : core.table.get(user.owner);
     if (!owner || ours.has(owner) || !op.touched.has(owner)) continue;
     if (user.weak && startedNames.has(user.module)) continue; // told when its module stops
-    if (core.users.has(user)) core.users.release(user, op);
+    if (!core.users.has(user)) continue;
+    // A weak holder is told it loses the hold, as when its module stops (SPEC 6.9).
+    const held = user.weak ? core.table.get(user.module) : undefined;
+    if (held) await tellCanuseGone(core, user, held);
+    core.users.release(user, op);
   }
   const running = new Set(started.filter((e) => isActive(e.state)));
   const rolledBack: string[] = [];

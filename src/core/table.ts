@@ -161,12 +161,16 @@ export class ModuleTable implements PlanningView {
     return value;
   }
 
-  /** The modules autoload makes the admin a user of (SPEC 5), by rank. */
-  autoloadSet(): string[] {
+  /**
+   * The modules autoload makes the admin a user of (SPEC 5), by rank: all but the banned, the
+   * `noload` ones and, for each `service`, every provider but the best one that is not banned
+   * and did not fail (`failed`: modules that declined or failed in the operation).
+   */
+  autoloadSet(failed: ReadonlySet<string> = new Set()): string[] {
     const excluded = new Set<string>([...this.bans, ...this.policyValue.noload.map((e) => e.name)]);
     for (const { type, candidates } of this.indexValue.entries()) {
       if (type !== 'service') continue;
-      const best = candidates.find((c) => !this.bans.has(c.module));
+      const best = candidates.find((c) => !this.bans.has(c.module) && !failed.has(c.module));
       for (const c of candidates) if (c !== best) excluded.add(c.module);
     }
     return [...this.entries.values()]

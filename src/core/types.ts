@@ -75,8 +75,8 @@ export type PlanAction = (typeof PLAN_ACTIONS)[number];
 export interface PlanStep {
   module: string;
   action: PlanAction;
-  /** For user steps: the user's kind and holder. */
-  user?: { id?: string | undefined; kind: UserKind; holder: string } | undefined;
+  /** For user steps: the user's kind and holder, and whether it is a weak hold (SPEC 6.9). */
+  user?: { id?: string | undefined; kind: UserKind; holder: string; weak?: boolean | undefined } | undefined;
   direction?: 'dependents' | 'dependencies' | undefined;
   /** For `declined` and `load_failed` steps: why. */
   reason?: string | undefined;
@@ -112,7 +112,7 @@ export interface ModuleSummary {
   use_count: number;
   lib_loaded: boolean;
   blocked: boolean;
-  /** It runs an older binary than the one on disk now (SPEC 6.10): reload it to upgrade. */
+  /** It runs an older binary than the one on disk now (SPEC 6.10): unload and load it to upgrade. */
   stale: boolean;
 }
 

@@ -61,7 +61,7 @@ export function closeOnSignals(service: Service, logger: Logger, signals: NodeJS
       logger.error({ signal }, 'second signal while shutting down: exiting now');
       process.exit(1);
     }
-    logger.info({ signal }, 'shutting down: unloading every module in reverse order');
+    logger.info({ signal }, 'shutting down: unloading every module, holders first');
     service.close().catch((err: unknown) => (failure = err));
   };
   for (const s of signals) process.on(s, onSignal);

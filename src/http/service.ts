@@ -13,6 +13,7 @@ import { pino, type Logger } from 'pino';
 import { readConfigDir } from '../conf/config-dir.js';
 import type { LoaderApi } from '../core/api.js';
 import type { Policy } from '../core/policy.js';
+import type { OpResult } from '../core/types.js';
 import { errorFamily, isCodedError } from '../core/coded-error.js';
 import { LoaderError } from '../core/errors.js';
 import { Loader } from '../core/loader.js';
@@ -91,6 +92,11 @@ export interface StartupSummary {
   line: string;
 }
 
+/** Each finding about the config as one warning line naming its file and line. */
+function logWarnings(logger: Logger, warnings: ReadonlyArray<{ file: string; line: number; message: string }> = []): void {
+  for (const warning of warnings) logger.warn({ file: warning.file, line: warning.line }, `${warning.file}:${warning.line}: ${warning.message}`);
+}
+
 /** Startup could not complete; `message` says what and where. */
 export const SERVICE_START_CODES = {
   config_invalid: 'A config file has errors (each named with its file and line)',
@@ -151,9 +157,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
   if (conf.errors.length > 0) {
     throw new ServiceStartError('config_invalid', `the config directory ${settings.config} has errors:\n${configErrors(conf.errors)}`);
   }
-  for (const warning of conf.policy.warnings) {
-    logger.warn({ file: warning.file, line: warning.line }, `${warning.file}:${warning.line}: ${warning.message}`);
-  }
+  logWarnings(logger, conf.policy.warnings);
   const tokens = new TokenStore(conf.tokens);
   assertListenAllowed(settings.host, tokens.enabled);
   if (!tokens.enabled) logger.warn({ host: settings.host }, 'no tokens in tokens.conf: no authentication, listening on loopback only');
@@ -275,9 +279,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
       try {
         const started = await loader.startup({ cause: 'startup' });
         startup.end(true);
-        for (const warning of started.warnings ?? []) {
-          logger.warn({ file: warning.file, line: warning.line }, `${warning.file}:${warning.line}: ${warning.message}`);
-        }
+        logWarnings(logger, started.warnings ?? []);
         for (const failure of started.failures ?? []) {
           logger.warn({ failure }, `startup: ${failure.module} did not load (${failure.code}): ${failure.message}`);
         }
@@ -288,6 +290,8 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
         return { ...counts, seconds, line };
       } catch (err) {
         startup.end(false);
+        const warnings = (err instanceof LoaderError ? err.details.warnings : undefined) as OpResult['warnings'];
+        logWarnings(logger, warnings ?? []);
         const failure = err instanceof LoaderError ? new ServiceStartError('require_failed', describeStartupFailure(err, conf.policy, loader), { module: err.details.module, reason: err.code }, { cause: err }) : err;
         await loader.shutdown({ cause: 'startup_failed' }).catch(() => undefined);
         throw failure;

@@ -132,3 +132,16 @@ describe('provider fallback', () => {
     expect(dry.plan.map((s) => `${s.action} ${s.module}`)).toEqual(['load res_timing_dahdi', 'load chan_sip', 'add_user chan_sip']);
   });
 });
+
+describe('autoload when the best provider of a service declines', () => {
+  it('makes the admin a user of the next best instead, so a timer stays loaded without chan_sip', async () => {
+    const w = timers('decline', [], { autoload: true });
+    const started = await w.loader.startup();
+    expect(started.failures).toMatchObject([{ module: 'res_timing_dahdi' }]);
+    expect(w.loader.get('res_timing_pthread').users).toContainEqual(expect.objectContaining({ kind: 'admin', reason: 'autoload' }));
+    await w.loader.unload('chan_sip');
+    expect(w.loader.get('res_timing_pthread').state).toBe('running');
+    expect(loads(w.host.calls, 'res_timing_dahdi')).toBe(1);
+    expect(checkInvariants(w.loader)).toEqual([]);
+  });
+});

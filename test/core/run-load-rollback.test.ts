@@ -67,4 +67,20 @@ describe('a failed load', () => {
     expect(w.loader.users({ holder: 'cdr_c' }).map((u) => u.module).sort()).toEqual(['func_p', 'res_n']);
     expect(checkInvariants(w.loader)).toEqual([]);
   });
+
+  it('tells a running module that loses a weak hold in the rollback (onCanuseGone), as when its module stops', async () => {
+    const w = world([
+      { name: 'func_p', provides: ['function=FN'] },
+      { name: 'cdr_c', canuse: ['res_n', 'function=FN'], useOnCanuse: ['function=FN'] },
+      { name: 'res_n' },
+      { name: 'app_f', uses: ['res_n'], behaviour: 'throw' },
+    ]);
+    await w.loader.load('func_p');
+    await w.loader.load('cdr_c');
+    await rejection(w.loader.load('app_f'));
+    expect(w.host.calls).toContain('use cdr_c function=FN');
+    expect(w.host.calls).toContain('canuse_gone cdr_c func_p');
+    expect(w.loader.users({ holder: 'cdr_c' })).toEqual([]);
+    expect(checkInvariants(w.loader)).toEqual([]);
+  });
 });

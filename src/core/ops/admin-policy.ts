@@ -16,14 +16,21 @@ export function isPolicyReason(reason: string | undefined): boolean {
   return (POLICY_REASONS as readonly (string | undefined)[]).includes(reason);
 }
 
-/** Each module the policy makes the admin a user of, with the reason, strongest first. */
+/**
+ * Each module the policy makes the admin a user of, with the reason, strongest first. Autoload
+ * takes, for each service, the best provider that is not banned and did not decline or fail
+ * (its state says so), so a declining best provider gives way to the next (SPEC 6.1).
+ */
 export function wantedByPolicy(core: Core): Map<string, string> {
   const policy = core.table.policy;
   const wanted = new Map<string, string>();
   for (const r of policy.require) wanted.set(r.name, 'require');
   for (const p of policy.preload) if (!wanted.has(p.name)) wanted.set(p.name, 'preload');
   for (const l of policy.load) if (!wanted.has(l.name)) wanted.set(l.name, 'modules.conf');
-  if (policy.autoload) for (const n of core.table.autoloadSet()) if (!wanted.has(n)) wanted.set(n, 'autoload');
+  if (policy.autoload) {
+    const failed = new Set([...core.table.values()].filter((e) => e.state === 'declined' || e.state === 'failed').map((e) => e.name));
+    for (const n of core.table.autoloadSet(failed)) if (!wanted.has(n)) wanted.set(n, 'autoload');
+  }
   for (const name of [...wanted.keys()]) if (!core.table.has(name) || core.table.banned(name)) wanted.delete(name);
   return wanted;
 }

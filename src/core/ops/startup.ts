@@ -31,7 +31,10 @@ export async function startup(core: Core, op: Op): Promise<OpResult> {
   try {
     await loadAll(core, op, policy.require.map((r) => r.name), onRunning);
   } catch (err) {
-    if (isLoaderError(err)) reportRefusal(core, op, err);
+    if (isLoaderError(err)) {
+      reportRefusal(core, op, err);
+      if (warnings.length > 0) err.details.warnings = warnings;
+    }
     throw err;
   }
   const report = (err: Parameters<typeof reportRefusal>[2], root: string): void => reportRefusal(core, op, err, root);
@@ -39,6 +42,10 @@ export async function startup(core: Core, op: Op): Promise<OpResult> {
   await loadEach(core, op, dedupe(preload), onRunning, failures, report);
   const rest = [...wanted.keys()].filter((n) => !preload.includes(n) && !policy.require.some((r) => r.name === n));
   await loadEach(core, op, rest, onRunning, failures, report);
+  // A service's best provider declined: autoload takes the next best (SPEC 6.1), once each.
+  for (let next = moreAutoload(core, op, wanted); next.length > 0; next = moreAutoload(core, op, wanted)) {
+    await loadEach(core, op, next, onRunning, failures, report);
+  }
   await settle(core, op);
   return setResult(op, failures, warnings);
 }
@@ -65,6 +72,14 @@ export async function shutdown(core: Core, op: Op): Promise<OpResult> {
     await stopModule(core, stop.entry, op);
   }
   return { op: op.op, plan: op.steps, dry_run: false };
+}
+
+/** Autoload's next providers of services whose chosen one failed, added to `wanted`. */
+function moreAutoload(core: Core, op: Op, wanted: Map<string, string>): string[] {
+  if (!core.table.policy.autoload || op.excluded.size === 0) return [];
+  const more = [...wantedByPolicy(core).keys()].filter((name) => !wanted.has(name) && !op.excluded.has(name));
+  for (const name of more) wanted.set(name, 'autoload');
+  return more;
 }
 
 function dedupe(names: string[]): string[] {

@@ -31,8 +31,11 @@ async function softUnload(core: Core, op: Op, entry: ModuleEntry, dryRun: boolea
   const labels: StopLabels = { primary: new Set([entry.name]), dependents: new Set() };
   if (dryRun) {
     const records = stopRecords(core);
-    op.steps.push(...stopSteps(orderStops(records, doomedModules(records, [admin], []), new Set([admin.id])), labels));
-    return { ...result(op, entry, true), users: [...entry.users.values()].filter((u) => u !== admin).map(userInfo) };
+    const doomed = doomedModules(records, [admin], []);
+    op.steps.push(...stopSteps(orderStops(records, doomed, new Set([admin.id])), labels));
+    // The users it would keep: none when it would stop (its weak holders are told and let go).
+    const kept = doomed.has(entry) ? [] : [...entry.users.values()].filter((u) => u !== admin);
+    return { ...result(op, entry, true), users: kept.map(userInfo) };
   }
   core.users.release(admin, op);
   await settle(core, op, labels);

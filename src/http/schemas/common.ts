@@ -87,7 +87,7 @@ export const PlanStepSchema = named(
       '`declined` and `load_failed` steps report a provider that did not start; the plan then moved on to the next best provider (SPEC 6.1).',
     ),
     user: z
-      .object({ id: z.string().optional(), kind: UserKindSchema, holder: z.string() })
+      .object({ id: z.string().optional(), kind: UserKindSchema, holder: z.string(), weak: z.boolean().optional() })
       .optional(),
     direction: z.enum(['dependents', 'dependencies']).optional(),
     reason: described(z.string().optional(), 'For `declined` and `load_failed` steps: why.'),

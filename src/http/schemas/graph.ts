@@ -16,7 +16,7 @@ export const GraphSchema = named(
       z.object({
         name: z.string(),
         state: ModuleStateSchema,
-        stale: described(z.boolean(), 'It runs an older binary than the one on disk (SPEC 6.10): reload it to upgrade.'),
+        stale: described(z.boolean(), 'It runs an older binary than the one on disk (SPEC 6.10): unload and load it to run the new one.'),
       }),
     ),
     edges: z.array(

@@ -21,7 +21,7 @@ export const ModuleSummarySchema = named(
     use_count: z.number().int(),
     lib_loaded: z.boolean(),
     blocked: described(z.boolean(), 'The lib is kept loaded after its instance stopped (block_unload).'),
-    stale: described(z.boolean(), 'It runs an older binary than the one on disk (SPEC 6.10): reload it to upgrade.'),
+    stale: described(z.boolean(), 'It runs an older binary than the one on disk (SPEC 6.10): unload and load it to run the new one.'),
   }),
 );
 

@@ -93,3 +93,14 @@ describe('startup', () => {
     expect(w.loader.users()).toEqual([]);
   });
 });
+
+describe('startup refused by a require', () => {
+  it('still says which policy lines name no module (in the error, for the service to log)', async () => {
+    const w = world(pbxSpecs, { require: entries('modules.conf', 'chan_nope'), load: [{ name: 'app_nope', file: 'modules.conf', line: 7 }] });
+    const err = await w.loader.startup().catch((e: unknown) => e);
+    expect(isLoaderError(err) && err.details.warnings).toEqual([
+      { file: 'modules.conf', line: 1, message: 'require=chan_nope: no module named chan_nope' },
+      { file: 'modules.conf', line: 7, message: 'load=app_nope: no module named app_nope' },
+    ]);
+  });
+});

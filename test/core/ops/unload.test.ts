@@ -226,3 +226,25 @@ describe('users', () => {
     expect(w.running()).toEqual([]);
   });
 });
+
+describe('a soft unload of a module held only weakly', () => {
+  it('plans the weak holds released (marked weak) and the stop, and its dry run keeps no users', async () => {
+    const w = world([
+      { name: 'res_ws', provides: ['service=websocket'] },
+      { name: 'chan_x', canuse: ['res_ws'], useOnCanuse: ['service=websocket'] },
+    ]);
+    await w.loader.load('chan_x');
+    await w.loader.load('res_ws');
+    const dry = await w.loader.unload('res_ws', { dryRun: true });
+    expect(dry.users).toEqual([]);
+    expect(dry.plan).toMatchObject([
+      { module: 'res_ws', action: 'release_user', user: { kind: 'admin' } },
+      { module: 'res_ws', action: 'release_user', user: { kind: 'module', holder: 'chan_x', weak: true } },
+      { module: 'res_ws', action: 'unload' },
+    ]);
+    const real = await w.loader.unload('res_ws');
+    expect(real.plan).toEqual(dry.plan);
+    expect(real.users).toEqual([]);
+    expect(w.loader.get('chan_x').state).toBe('running');
+  });
+});

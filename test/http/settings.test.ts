@@ -24,6 +24,8 @@ describe('readServeSettings', () => {
     expect(() => readServeSettings(['--port', 'eighty'], {})).toThrow(/--port/);
     expect(() => readServeSettings([], { MODLOADER_PORT: '70000' })).toThrow(/MODLOADER_PORT/);
     expect(() => readServeSettings(['--log-level', 'loud'], {})).toThrow(SettingsError);
+    for (const port of ['80.5', '0x50', '-1', '']) expect(() => readServeSettings(['--port', port], {}), port).toThrow(/--port/);
+    expect(() => readServeSettings([], { MODLOADER_HISTORY: '0' })).toThrow(/MODLOADER_HISTORY/);
   });
 
   it('refuses unknown flags and stray words', () => {

@@ -48,6 +48,13 @@ export const TITLES: Record<ProblemCode, string> = {
   too_many_failures: 'Too many failed authentications from this address',
 };
 
+/**
+ * Seconds a 503 of each code tells the client to wait (Retry-After): startup is usually a
+ * matter of a second; a shutdown lasts about as long as a supervisor takes to start the
+ * service again.
+ */
+export const RETRY_AFTER_S = { starting: 1, not_ready: 1, shutting_down: 5 } as const satisfies Partial<Record<ProblemCode, number>>;
+
 /** The problem+json body of `code` answering the request for `url` (its query left out). */
 export function problemBody(
   code: ProblemCode,

@@ -62,6 +62,8 @@ export interface EarlyListener {
   /** The boot id and start time it answered with, for the service to keep. */
   readonly bootId: string;
   readonly startedAt: number;
+  /** Requests and upgrades held now. */
+  readonly holding: number;
   /**
    * Fastify's `serverFactory`: gives fastify this server; fastify's handler is attached at
    * once, and reached only after {@link handOver}. Fastify's `listen()` then adopts the bound
@@ -228,6 +230,9 @@ export async function openEarlyListener(options: EarlyOptions): Promise<EarlyLis
     port,
     bootId: options.bootId,
     startedAt: options.startedAt,
+    get holding() {
+      return held.length;
+    },
     serverFactory(handler) {
       server.on('request', handler);
       // The socket is bound already: fastify's listen() waits for 'listening', so say it again.

@@ -146,7 +146,7 @@ describe('holding requests for the app', () => {
     expect(seen).toEqual([]);
 
     expect(early.handOver()).toEqual({ answered: 0, refused: 0, handedOver: 3 });
-    const echoed = await Promise.all(answers.map(async (a) => (await a).json()));
+    const echoed = (await Promise.all(answers.map(async (a) => (await a).json()))) as Array<{ method: string; url: string }>;
     expect(echoed.map((e) => `${e.method} ${e.url}`)).toEqual(['GET /a', 'POST /b?x=1', 'DELETE /c']);
     expect(echoed[1]).toMatchObject({ bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
     // Health is the app's from now on.

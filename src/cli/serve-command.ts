@@ -1,7 +1,8 @@
 /**
- * `modloader serve` (SPEC 8): read the settings once, compose the service, listen, then run
- * startup while already answering (health with progress, reads, the event stream; changes are
- * 503 `starting` until it is done), tell systemd when ready, and on SIGTERM/SIGINT shut down
+ * `modloader serve` (SPEC 8): read the settings once, listen (the early listener answers
+ * health while fastify, zod and the service are imported: serve-early.ts), compose the service
+ * and hand it the server, then run startup while already answering (health with progress,
+ * reads, the event stream; changes are 503 `starting` until it is done), tell systemd when ready, and on SIGTERM/SIGINT shut down
  * gracefully and exit 0. Exit 2 for bad settings; 1 when startup fails (a `require`d module
  * that cannot load is named with its reason) or the address is refused (not loopback without
  * tokens) or taken, and after the graceful shutdown that a fault no module can be charged with
@@ -35,8 +36,9 @@ export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR]
 
 Also MODLOADER_HISTORY (events kept for since=, default 10000) and MODLOADER_LOAD_TIMEOUT_MS
 (default 10000). Logs are JSON lines on stdout, pretty on a terminal. The service listens
-before it loads the modules: GET /health shows startup progress, /health/ready answers 200
-once startup is done and every require module runs. Under systemd (Type=notify) it reports
+first (GET /health/live answers at once; other requests wait until the service is built), then
+loads the modules: GET /health shows startup progress, /health/ready answers 200 once startup
+is done and every require module runs. Under systemd (Type=notify) it reports
 readiness with systemd-notify.
 
 Exit status: 0 after SIGTERM/SIGINT; 1 when startup fails, or after the graceful shutdown that

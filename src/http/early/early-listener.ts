@@ -5,7 +5,7 @@
  * app is built and takes the same server over ({@link EarlyListener.handOver}):
  *
  * - `GET`/`HEAD` `/health/live` answers 200, `/health` 200 `starting` and `/health/ready` 503
- *   `starting`, in the shapes of routes/health.ts (health/early-health.ts);
+ *   `starting`, in the shapes of routes/health.ts (early-health.ts);
  * - the Host and Origin rules of SPEC 11 (auth/origin-rules.ts) refuse what the service would
  *   refuse, health routes included;
  * - every other request, and every websocket upgrade, is held unanswered, its body unread, and
@@ -116,7 +116,9 @@ export async function openEarlyListener(options: EarlyOptions): Promise<EarlyLis
   const send = (target: Target, body: object, status: number, headers: Record<string, string>, type = 'application/json'): void => {
     const { req } = target;
     if (!('res' in target)) {
-      if (target.socket.writable) target.socket.end(rawProblemResponse(body as Problem, headers));
+      // The raw answer carries the request id and closes the connection itself.
+      const { [REQUEST_ID_HEADER]: _id, connection: _close, ...extra } = headers;
+      if (target.socket.writable) target.socket.end(rawProblemResponse(body as Problem, extra));
       else target.socket.destroy();
       return;
     }

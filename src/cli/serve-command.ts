@@ -1,19 +1,20 @@
 /**
- * `modloader serve` (SPEC 8): read the settings once, compose the service, listen, then run
- * startup while already answering (health with progress, reads, the event stream; changes are
- * 503 `starting` until it is done), tell systemd when ready, and on SIGTERM/SIGINT shut down
+ * `modloader serve` (SPEC 8): read the settings once, listen (the early listener answers
+ * health while fastify, zod and the service are imported: serve-early.ts), compose the service
+ * and hand it the server, then run startup while already answering (health with progress,
+ * reads, the event stream; changes are 503 `starting` until it is done), tell systemd when ready, and on SIGTERM/SIGINT shut down
  * gracefully and exit 0. Exit 2 for bad settings; 1 when startup fails (a `require`d module
  * that cannot load is named with its reason) or the address is refused (not loopback without
  * tokens) or taken, and after the graceful shutdown that a fault no module can be charged with
  * causes; 70 when the runaway watchdog ends the process (SPEC 6.16, serve-faults.ts).
  */
-import { createLogger } from '../http/logger.js';
 import { closeOnSignals, listen, localUrl, publishUrl } from '../http/server.js';
 import { ListenRefusedError } from '../http/auth/listen-policy.js';
-import { composeService, type Service, ServiceStartError } from '../http/service.js';
+import type { EarlyListener } from '../http/early/early-listener.js';
+import type { Service } from '../http/service.js';
 import { readServeSettings, SettingsError } from '../http/settings.js';
 import type { CliIO } from './io.js';
-import { containServeFaults } from './serve-faults.js';
+import { listenEarly } from './serve-early.js';
 import { notifyReady } from './systemd-notify.js';
 
 export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR] [--host HOST] [--port PORT] [--log-level LEVEL]
@@ -35,8 +36,9 @@ export const SERVE_HELP = `Usage: modloader serve [--modules DIR] [--config DIR]
 
 Also MODLOADER_HISTORY (events kept for since=, default 10000) and MODLOADER_LOAD_TIMEOUT_MS
 (default 10000). Logs are JSON lines on stdout, pretty on a terminal. The service listens
-before it loads the modules: GET /health shows startup progress, /health/ready answers 200
-once startup is done and every require module runs. Under systemd (Type=notify) it reports
+first (GET /health/live answers at once; other requests wait until the service is built), then
+loads the modules: GET /health shows startup progress, /health/ready answers 200 once startup
+is done and every require module runs. Under systemd (Type=notify) it reports
 readiness with systemd-notify.
 
 Exit status: 0 after SIGTERM/SIGINT; 1 when startup fails, or after the graceful shutdown that
@@ -58,23 +60,47 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return 2;
   }
 
+  // Listening comes first: the health routes answer while the rest is imported and the app
+  // built (docs/operations.md, "The first instants"). Nothing above imports fastify, zod or pino.
+  const early: { listener?: EarlyListener | undefined; error?: unknown } = await listenEarly(settings).then(
+    (listener) => ({ listener }),
+    (error: unknown) => ({ error }),
+  );
+  const [{ createLogger }, { containServeFaults }, { composeService, ServiceStartError }] = await Promise.all([
+    import('../http/logger.js'),
+    import('./serve-faults.js'),
+    import('../http/service.js'),
+  ]);
   const logger = createLogger({ level: settings.log_level });
   const faults = containServeFaults(settings, logger, io);
   let service: Service;
   try {
-    service = await composeService({ settings, logger, processMetrics: true, allowOrigins: settings.allow_origins, faults: faults.containment });
+    if ('error' in early) throw early.error;
+    service = await composeService({
+      settings,
+      logger,
+      processMetrics: true,
+      allowOrigins: settings.allow_origins,
+      faults: faults.containment,
+      serverFactory: early.listener?.serverFactory,
+      bootId: early.listener?.bootId,
+      startedAt: early.listener?.startedAt,
+    });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     // Expected refusals are said plainly; anything else is logged with its stack.
     if (err instanceof ServiceStartError || err instanceof ListenRefusedError) logger.fatal(message);
     else logger.fatal({ err }, message);
     io.err(`modloader serve: ${message}`);
+    await early.listener?.close();
     return faults.end(1);
   }
 
   try {
-    // Fastify logs the one "Server listening at" line.
+    // Fastify logs the one "Server listening at" line (adopting the early listener's socket).
     const { port, url, manager } = await listen(service, settings);
+    const counts = early.listener?.handOver();
+    if (counts) logger.debug({ early: counts }, `the app took over from the early listener: ${counts.answered} answered, ${counts.handedOver} handed over, ${counts.refused} refused`);
     logger.info({ console: `${url}/`, docs: `${url}/docs` }, `web console at ${url}/, API docs at ${url}/docs`);
     if (manager) logger.info({ ami: manager }, `AMI listening on ${manager.host}:${manager.port}`);
     if (settings.url_file) await publishUrl(service, settings.url_file, localUrl(settings.host, port));
@@ -82,6 +108,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const message = err instanceof Error ? err.message : String(err);
     logger.fatal({ err }, message);
     io.err(`modloader serve: ${message}`);
+    await early.listener?.close();
     await service.close();
     return faults.end(1);
   }

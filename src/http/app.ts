@@ -7,7 +7,7 @@
  * the service serves the committed copy.
  */
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerFactory, LogController } from 'fastify';
 import { registerRoutes } from '../../routes/index.js';
 import { FailureThrottle, type FailureThrottleOptions } from './auth/failure-throttle.js';
 import { installGuard } from './auth/guard.js';
@@ -44,6 +44,8 @@ export interface AppOptions {
   listenHost?: string | undefined;
   /** How repeated 401s from one address are slowed (default DEFAULT_FAILURE_THROTTLE). */
   failureThrottle?: FailureThrottleOptions | undefined;
+  /** The server to take over (the early listener's: early/early-listener.ts); default, fastify makes one. */
+  serverFactory?: FastifyServerFactory | undefined;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -62,6 +64,7 @@ export async function buildApp(context: ServiceContext, options: AppOptions = {}
     clientErrorHandler: answerClientError,
     frameworkErrors: (err, request, reply) => void sendProblem(reply, toProblem(err, request)),
     schemaController: zodSchemaController,
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
   });
 
   installShutdownGate(app);

@@ -8,8 +8,8 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-
-import { HTTP_ERROR_CODES, type Problem } from './schemas/problem.js';
+import { problemBody } from './problem-codes.js';
+import type { Problem } from './schemas/problem.js';
 import { newRequestId, REQUEST_ID_HEADER } from './request-id.js';
 
 /** How long a refused connection may stay half-open for the client to read the answer. */
@@ -40,21 +40,19 @@ function statusOf(err: ParserError): { status: number; detail: string } {
 /** The problem answer as raw HTTP/1.1 bytes (nothing of fastify runs for these requests). */
 export function clientErrorResponse(err: ParserError, id: string = newRequestId()): string {
   const { status, detail } = statusOf(err);
-  const problem: Problem = {
-    type: 'urn:modloader:problem:invalid_request',
-    title: HTTP_ERROR_CODES.invalid_request,
-    status,
-    detail,
-    code: 'invalid_request',
-    instance: '',
-    request_id: id,
-  };
+  return rawProblemResponse(problemBody('invalid_request', detail, '', id, {}, status));
+}
+
+/** `problem` as a whole raw HTTP/1.1 answer that closes the connection (for a socket no response object owns). */
+export function rawProblemResponse(problem: Problem, headers: Record<string, string> = {}): string {
   const body = JSON.stringify(problem);
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? 'Error'}\r\n` +
     'Content-Type: application/problem+json; charset=utf-8\r\n' +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-    `${REQUEST_ID_HEADER}: ${id}\r\n` +
+    `${REQUEST_ID_HEADER}: ${problem.request_id}\r\n` +
+    extra.join('') +
     'Connection: close\r\n\r\n' +
     body
   );
@@ -63,15 +61,23 @@ export function clientErrorResponse(err: ParserError, id: string = newRequestId(
 /**
  * Answers and half-closes: the client reads the answer and closes its side; a client that
  * does not is dropped after {@link CLOSE_AFTER_MS}. A reset connection gets nothing.
+ * `refused` is told the request id of each answer (for the log).
  */
-export function answerClientError(this: FastifyInstance, err: ParserError, socket: Socket): void {
+export function refuseClientError(err: ParserError, socket: Socket, refused?: (id: string) => void): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   if (!socket.writable || socket.writableEnded) {
     socket.destroy();
     return;
   }
   const id = newRequestId();
-  this.log.debug({ req_id: id, code: err.code }, `refused a request the HTTP parser could not read: ${err.code ?? err.message}`);
+  refused?.(id);
   socket.end(clientErrorResponse(err, id));
   setTimeout(() => socket.destroy(), CLOSE_AFTER_MS).unref();
+}
+
+/** Fastify's `clientErrorHandler`: {@link refuseClientError}, logged at debug. */
+export function answerClientError(this: FastifyInstance, err: ParserError, socket: Socket): void {
+  refuseClientError(err, socket, (id) =>
+    this.log.debug({ req_id: id, code: err.code }, `refused a request the HTTP parser could not read: ${err.code ?? err.message}`),
+  );
 }

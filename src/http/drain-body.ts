@@ -12,16 +12,20 @@
  * once (the client then may not see the answer, but a client that never stops costs the
  * service nothing more). An answer that keeps the connection open reads the rest the same way.
  */
+import type { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 
 /** Most body bytes read and discarded after an early answer. */
 export const DRAIN_LIMIT_BYTES = 32 * 1024 * 1024;
 /** Longest time spent reading them. */
 export const DRAIN_LIMIT_MS = 10_000;
 
-function drain(request: FastifyRequest): void {
-  const raw = request.raw;
+/**
+ * Lets the close of `raw`'s connection linger until the rest of its body is read (see above);
+ * `cut` is told how many bytes were read when a bound was passed and the socket destroyed.
+ */
+export function drainAfterAnswer(raw: IncomingMessage, cut: (drainedBytes: number) => void): void {
   const socket: Socket = raw.socket;
   let read = 0;
   let closeRequested = false;
@@ -37,16 +41,16 @@ function drain(request: FastifyRequest): void {
     delete (socket as Partial<Socket>).destroySoon;
     if (closeRequested) socket.destroySoon();
   };
-  const cut = (): void => {
+  const stop = (): void => {
     finish();
-    request.log.info({ drained_bytes: read }, 'closing the connection: the client kept sending a body that was already answered');
+    cut(read);
     socket.destroy();
   };
   const onData = (chunk: Buffer): void => {
     read += chunk.length;
-    if (read > DRAIN_LIMIT_BYTES) cut();
+    if (read > DRAIN_LIMIT_BYTES) stop();
   };
-  const timer = setTimeout(cut, DRAIN_LIMIT_MS);
+  const timer = setTimeout(stop, DRAIN_LIMIT_MS);
   timer.unref();
   raw.on('data', onData);
   raw.once('end', finish);
@@ -60,6 +64,8 @@ export function installBodyDrain(app: FastifyInstance): void {
     // `complete` is false only on a real connection whose body has not all arrived (an injected
     // request has no such flag, and no socket to linger on).
     if (request.raw.complete !== false || request.headers.upgrade !== undefined || !(request.raw.socket instanceof Socket)) return;
-    drain(request);
+    drainAfterAnswer(request.raw, (bytes) =>
+      request.log.info({ drained_bytes: bytes }, 'closing the connection: the client kept sending a body that was already answered'),
+    );
   });
 }

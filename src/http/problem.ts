@@ -6,40 +6,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { errorFamily } from '../core/coded-error.js';
-import { ERROR_CODES, type ErrorCode, isLoaderError } from '../core/errors.js';
-import { HTTP_ERROR_CODES, type HttpErrorCode, type Problem } from './schemas/problem.js';
+import { isLoaderError } from '../core/errors.js';
+import { problemBody, type ProblemCode, STATUS_BY_CODE, TITLES } from './problem-codes.js';
+import type { Problem } from './schemas/problem.js';
 
-/** Every code an answer may carry: the core's and the HTTP layer's. */
-export type ProblemCode = ErrorCode | HttpErrorCode;
-
-/** SPEC 9: the status of every code. */
-export const STATUS_BY_CODE: Record<ProblemCode, number> = {
-  invalid_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  host_refused: 403,
-  origin_refused: 403,
-  unknown_module: 404,
-  user_not_found: 404,
-  not_found: 404,
-  in_use: 409,
-  not_running: 409,
-  neverload: 409,
-  dependency_cycle: 409,
-  unresolved_dependency: 409,
-  checksum_mismatch: 409,
-  load_failed: 409,
-  lib_blocked: 409,
-  payload_too_large: 413,
-  too_many_failures: 429,
-  manifest_invalid: 422,
-  internal_error: 500,
-  starting: 503,
-  not_ready: 503,
-  shutting_down: 503,
-};
-
-const TITLES: Record<ProblemCode, string> = { ...ERROR_CODES, ...HTTP_ERROR_CODES };
+export { type ProblemCode, STATUS_BY_CODE } from './problem-codes.js';
 
 /**
  * An error raised by the HTTP layer with a code and, rarely, a status other than the code's
@@ -118,16 +89,7 @@ function classify(err: unknown): Classified {
 /** The problem+json body for `err` answering `request`. */
 export function toProblem(err: unknown, request: Pick<FastifyRequest, 'id' | 'url'>): Problem {
   const c = classify(err);
-  return {
-    ...c.details,
-    type: `urn:modloader:problem:${c.code}`,
-    title: TITLES[c.code],
-    status: c.status,
-    detail: c.detail,
-    code: c.code,
-    instance: request.url.split('?')[0] ?? request.url,
-    request_id: String(request.id),
-  };
+  return problemBody(c.code, c.detail, request.url, String(request.id), c.details, c.status);
 }
 
 /** Sends `problem` as application/problem+json. */

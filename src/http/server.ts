@@ -4,6 +4,7 @@
  * in-flight requests finish, unload every module in reverse order, end the event streams.
  */
 import { rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { assertListenAllowed } from './auth/listen-policy.js';
 import type { Service } from './service.js';
@@ -11,6 +12,13 @@ import type { Service } from './service.js';
 export interface ListenSettings {
   host: string;
   port: number;
+}
+
+/** The socket timeouts of the service's server (and of the early listener, the same server). */
+export function setSocketTimeouts(server: Server): void {
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  server.keepAliveTimeout = 5_000;
 }
 
 /** The URL a client on this machine reaches `host:port` at (a wildcard address by loopback). */
@@ -29,9 +37,7 @@ export async function listen(
 ): Promise<{ host: string; port: number; url: string; manager?: { host: string; port: number } | undefined }> {
   assertListenAllowed(settings.host, service.tokens.enabled);
   const { server } = service.app;
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 20_000;
-  server.keepAliveTimeout = 5_000;
+  setSocketTimeouts(server);
   await service.app.listen({ host: settings.host, port: settings.port });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;

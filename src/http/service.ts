@@ -6,7 +6,6 @@
  * serve` listens in between, so the service answers (health, reads, events) while modules load.
  * Nothing listens here (server.ts does).
  */
-import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -24,6 +23,7 @@ import { parseManifest } from '../manifest/parse.js';
 import { scanModuleDir } from '../manifest/scan.js';
 import { formatManifest } from '../manifest/format.js';
 import { type AppOptions, buildApp } from './app.js';
+import { newBootId } from './boot-id.js';
 import { assertListenAllowed, isLoopback } from './auth/listen-policy.js';
 import { TokenStore } from './auth/token-store.js';
 import type { ServiceContext } from './context.js';
@@ -48,14 +48,13 @@ export interface ServiceOptions extends AppOptions {
   processMetrics?: boolean | undefined;
   /** This start's boot id (default: fresh, see {@link newBootId}). */
   bootId?: string | undefined;
+  /** When this start began, ms since the epoch, for `uptime_s` (default: now). */
+  startedAt?: number | undefined;
   /** Process-wide fault containment (SPEC 6.16) to charge module faults to this loader. */
   faults?: { attach(loader: LoaderApi): void } | undefined;
 }
 
-/** A boot id: 12 random hex digits (48 bits), new at every start (SPEC 10). */
-export function newBootId(): string {
-  return randomBytes(6).toString('hex');
-}
+export { newBootId } from './boot-id.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -204,7 +203,7 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
     tokens,
     metrics,
     bootId,
-    startedAt: Date.now(),
+    startedAt: options.startedAt ?? Date.now(),
     startup,
     async rescan(cause) {
       const found = await scanModuleDir(settings.modules);

@@ -1,22 +1,44 @@
 /**
  * `modloader serve` settings (SPEC 8): flags beat environment variables beat defaults, and the
- * result is validated once with zod into a typed object. Defaults: the checkout's `modules/`
- * and `config/`, 127.0.0.1, port 8088 (Asterisk's HTTP port).
+ * result is checked once into a typed object. Defaults: the checkout's `modules/` and
+ * `config/`, 127.0.0.1, port 8088 (Asterisk's HTTP port).
+ *
+ * Checked by hand, not with zod: the settings are read before the service listens, and
+ * importing zod takes about as long as starting Node itself (docs/operations.md, "The first
+ * instants"). zod stays the one source of the HTTP API's validation.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
 import { errorFamily } from '../core/coded-error.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface ServeSettings {
+  modules: string;
+  config: string;
+  host: string;
+  port: number;
+  log_level: (typeof LOG_LEVELS)[number];
+  /** Events `since=` can replay. */
+  history: number;
+  /** How long a module's load(), unload(), reload() or import may take. */
+  load_timeout_ms: number;
+  /** A file to write the service's local URL into once it listens ('' for none): for health checks. */
+  url_file: string;
+  /** Web origins allowed to act besides the service's own (SPEC 11; auth/origin-guard.ts). */
+  allow_origins: string[];
+}
+
+/** A setting's value, or why it is wrong. */
+type Checked<T> = { value: T } | { problem: string };
 
 /**
  * A web origin, `http(s)://host[:port]` (a trailing `/` is allowed), normalized as browsers
  * send it in `Origin`: lower-case host, no default port.
  */
-const WebOrigin = z.string().transform((text, ctx) => {
+function webOrigin(text: string): Checked<string> {
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -25,29 +47,58 @@ const WebOrigin = z.string().transform((text, ctx) => {
   }
   const bare = url !== undefined && (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '';
   if (!url || !bare || url.pathname !== '/' || url.search !== '' || url.hash !== '' || !/^https?:\/\/[^/?#]+\/?$/i.test(text)) {
-    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(text)} is not an origin (http://host[:port] or https://host[:port])` });
-    return z.NEVER;
+    return { problem: `${JSON.stringify(text)} is not an origin (http://host[:port] or https://host[:port])` };
   }
-  return url.origin;
-});
+  return { value: url.origin };
+}
 
-export const ServeSettingsSchema = z.strictObject({
-  modules: z.string().min(1),
-  config: z.string().min(1),
-  host: z.string().min(1).max(255),
-  port: z.coerce.number().int().min(0).max(65535),
-  log_level: z.enum(LOG_LEVELS),
-  /** Events `since=` can replay. */
-  history: z.coerce.number().int().min(1).max(1_000_000),
-  /** How long a module's load(), unload(), reload() or import may take. */
-  load_timeout_ms: z.coerce.number().int().min(1).max(600_000),
-  /** A file to write the service's local URL into once it listens ('' for none): for health checks. */
-  url_file: z.string(),
-  /** Web origins allowed to act besides the service's own (SPEC 11; auth/origin-guard.ts). */
-  allow_origins: z.array(WebOrigin).max(100),
-});
+/** A text of `min` to `max` characters. */
+function text(max = Infinity, min = 1): (raw: unknown) => Checked<string> {
+  return (raw) => {
+    if (typeof raw !== 'string') return { problem: 'expected a text' };
+    if (raw.length < min) return { problem: 'must not be empty' };
+    if (raw.length > max) return { problem: `longer than ${max} characters` };
+    return { value: raw };
+  };
+}
 
-export type ServeSettings = z.output<typeof ServeSettingsSchema>;
+/** A whole number from `min` to `max`, written in decimal digits. */
+function integer(min: number, max: number): (raw: unknown) => Checked<number> {
+  return (raw) => {
+    const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
+    return value >= min && value <= max ? { value } : { problem: `${JSON.stringify(raw)} is not a whole number from ${min} to ${max}` };
+  };
+}
+
+function logLevel(raw: unknown): Checked<ServeSettings['log_level']> {
+  const level = LOG_LEVELS.find((l) => l === raw);
+  return level ? { value: level } : { problem: `${JSON.stringify(raw)} is not one of ${LOG_LEVELS.join(', ')}` };
+}
+
+function origins(raw: unknown): Checked<string[]> {
+  const list = Array.isArray(raw) ? (raw as unknown[]) : [];
+  if (list.length > 100) return { problem: 'at most 100 origins' };
+  const value: string[] = [];
+  for (const item of list) {
+    const origin = webOrigin(String(item));
+    if ('problem' in origin) return origin;
+    value.push(origin.value);
+  }
+  return { value };
+}
+
+/** How each setting is checked. */
+const CHECKS: { [K in keyof ServeSettings]: (raw: unknown) => Checked<ServeSettings[K]> } = {
+  modules: text(),
+  config: text(),
+  host: text(255),
+  port: integer(0, 65535),
+  log_level: logLevel,
+  history: integer(1, 1_000_000),
+  load_timeout_ms: integer(1, 600_000),
+  url_file: text(Infinity, 0),
+  allow_origins: origins,
+};
 
 /** Environment variables and the settings they set. */
 export const ENVIRONMENT: Record<string, keyof ServeSettings> = {
@@ -136,12 +187,18 @@ export function readServeSettings(argv: readonly string[], env: NodeJS.ProcessEn
     raw[key] = Array.isArray(value) ? value.flatMap(splitList) : value;
     source[key] = `--${flag}`;
   }
-  const parsed = ServeSettingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const at = parsed.error.issues.map((issue) => source[String(issue.path[0])] ?? String(issue.path[0]));
-    const problems = parsed.error.issues.map((issue, i) => `${at[i]}: ${issue.message}`);
-    throw new SettingsError('invalid_setting', problems.join('; '), { settings: [...new Set(at)] });
+  const checked: Partial<Record<keyof ServeSettings, unknown>> = {};
+  const problems: string[] = [];
+  const at: string[] = [];
+  for (const key of Object.keys(CHECKS) as Array<keyof ServeSettings>) {
+    const result = CHECKS[key](raw[key]);
+    if ('problem' in result) {
+      at.push(source[key] ?? key);
+      problems.push(`${source[key] ?? key}: ${result.problem}`);
+    } else checked[key] = result.value;
   }
-  const { modules, config, url_file: urlFile } = parsed.data;
-  return { ...parsed.data, modules: resolve(modules), config: resolve(config), url_file: urlFile && resolve(urlFile) };
+  if (problems.length > 0) throw new SettingsError('invalid_setting', problems.join('; '), { settings: [...new Set(at)] });
+  const settings = checked as ServeSettings;
+  const { modules, config, url_file: urlFile } = settings;
+  return { ...settings, modules: resolve(modules), config: resolve(config), url_file: urlFile && resolve(urlFile) };
 }

@@ -6,9 +6,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { HttpProblem } from './problem.js';
+import { RETRY_AFTER_S as RETRY } from './problem-codes.js';
 
 /** Seconds a client is told to wait: about what a supervisor takes to start the service again. */
-export const RETRY_AFTER_S = 5;
+export const RETRY_AFTER_S = RETRY.shutting_down;
 
 /**
  * Installs the gate: a `preClose` hook that shuts it (register it before any other preClose

@@ -4,79 +4,24 @@
  * required module cannot load, when it would listen beyond loopback without tokens, or when a
  * flag is wrong.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { packageRoot } from '../../src/http/settings.js';
 import { sampleDirs, type SampleDirs } from '../support/sample-dirs.js';
 import { captureIO } from './support/io.js';
+import { freePort, serve as serveChild, type ServeRun } from './support/serve-child.js';
 
-const root = packageRoot();
-const children: ChildProcess[] = [];
+const runs: ServeRun[] = [];
 const dirs: SampleDirs[] = [];
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const run of runs.splice(0)) if (run.child.exitCode === null) run.child.kill('SIGKILL');
   for (const d of dirs.splice(0)) await d.remove();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-  /** Resolves with the first JSON log line that matches. */
-  logLine(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
-}
-
-function serve(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(join(root, 'node_modules/.bin/vite-node'), [join(root, 'test/cli/support/run-cli.ts'), 'serve', ...args], {
-    cwd: root,
-    env: { ...process.env, ...env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  let err = '';
-  const waiters: Array<{ match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }> = [];
-  const lines = (): Array<Record<string, unknown>> =>
-    out
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as Record<string, unknown>);
-  child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const waiter of [...waiters]) {
-      const found = lines().find(waiter.match);
-      if (found) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(found);
-      }
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    logLine: (match) => {
-      const found = lines().find(match);
-      return found ? Promise.resolve(found) : new Promise((resolve) => waiters.push({ match, resolve }));
-    },
-  };
+function serve(args: string[]): ServeRun {
+  const run = serveChild(args);
+  runs.push(run);
+  return run;
 }
 
 describe('modloader serve', () => {

@@ -27,6 +27,8 @@ describe('readServeSettings', () => {
       code: 'invalid_setting',
       details: { settings: ['--port', '--log-level'] },
     });
+    for (const port of ['80.5', '0x50', '-1', '']) expect(() => readServeSettings(['--port', port], {}), port).toThrow(/--port/);
+    expect(() => readServeSettings([], { MODLOADER_HISTORY: '0' })).toThrow(/MODLOADER_HISTORY/);
   });
 
   it('refuses unknown flags and stray words', () => {

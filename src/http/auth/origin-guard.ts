@@ -29,50 +29,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpProblem } from '../problem.js';
-import { isLoopback } from './listen-policy.js';
-import type { TokenStore } from './token-store.js';
+import { hostRefusal, type OriginGuardOptions, originRefusal, originRules, SAFE_METHODS } from './origin-rules.js';
 
-export interface OriginGuardOptions {
-  /** Whether tokens are configured is read per request (a config reload may change it). */
-  tokens: Pick<TokenStore, 'enabled'>;
-  /** The address the service listens on: accepted as a `Host` besides loopback names. */
-  listenHost?: string | undefined;
-  /** Origins (`scheme://host[:port]`) allowed to send mutating requests and open the stream. */
-  allowOrigins?: readonly string[] | undefined;
-}
+export type { OriginGuardOptions } from './origin-rules.js';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD']);
 const JSON_TYPE = 'application/json';
-
-/** The host name of a `Host` header (no port, no brackets, lower case, no trailing dot). */
-export function hostName(host: string): string {
-  const bare = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d*$/, '');
-  return bare.toLowerCase().replace(/\.$/, '');
-}
-
-/** True for a `Host` naming this machine's loopback: `localhost`, `*.localhost`, 127/8, ::1. */
-export function isLoopbackHost(host: string): boolean {
-  const name = hostName(host);
-  return isLoopback(name) || name.endsWith('.localhost');
-}
-
-/** The `Origin` header's origin when it is the one `host` (the request's `Host`) makes. */
-function isSameOrigin(origin: URL, host: string): boolean {
-  try {
-    return new URL(`${origin.protocol}//${host}`).host === origin.host;
-  } catch {
-    return false;
-  }
-}
-
-function parseOrigin(text: string): URL | undefined {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The media type of a Content-Type header, lower case, without parameters. */
 function mediaType(header: string): string {
@@ -86,29 +47,11 @@ function hasBody(request: FastifyRequest): boolean {
 
 /** Installs the three checks as an `onRequest` hook of `app`. */
 export function installOriginGuard(app: FastifyInstance, options: OriginGuardOptions): void {
-  const allowed = new Set(options.allowOrigins ?? []);
-  const listenHost = options.listenHost === undefined ? undefined : hostName(options.listenHost);
+  const rules = originRules(options);
 
   app.addHook('onRequest', async (request) => {
-    const host = request.headers.host;
-    if (!options.tokens.enabled && host !== undefined && !isLoopbackHost(host) && hostName(host) !== listenHost) {
-      throw new HttpProblem('host_refused', `Host ${JSON.stringify(host)} is not a loopback name: without tokens only loopback names are answered (a DNS rebinding page sends its own name)`);
-    }
-
-    const upgrade = request.headers.upgrade !== undefined;
-    if (SAFE_METHODS.has(request.method) && !upgrade) return;
-
-    const originHeader = request.headers.origin;
-    if (originHeader !== undefined) {
-      const origin = parseOrigin(originHeader);
-      const same = origin !== undefined && host !== undefined && isSameOrigin(origin, host);
-      if (!same && (origin === undefined || !allowed.has(origin.origin))) {
-        throw new HttpProblem(
-          'origin_refused',
-          `a request from ${JSON.stringify(originHeader)} may not act here: it is not this service's origin nor one allowed (--allow-origin)`,
-        );
-      }
-    }
+    const refusal = hostRefusal(request.headers, rules) ?? originRefusal(request.method, request.headers, rules);
+    if (refusal) throw new HttpProblem(refusal.code, refusal.detail);
 
     if (SAFE_METHODS.has(request.method)) return;
     const typeHeader = request.headers['content-type'];

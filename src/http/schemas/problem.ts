@@ -4,31 +4,10 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorCode } from '../../core/errors.js';
+import { HTTP_ERROR_CODES, type HttpErrorCode } from '../problem-codes.js';
 import { described, named } from './registry.js';
 
-/**
- * The HTTP layer's own codes, each with its title, beside the core's registry: bad requests,
- * authentication and roles (auth/), bodies, manifest lint, unknown routes, requests from
- * another origin (auth/origin-guard.ts), repeated failed authentication (auth/guard.ts),
- * readiness (startup-gate.ts), the shutdown (shutdown-gate.ts), bugs.
- */
-export const HTTP_ERROR_CODES = {
-  invalid_request: 'The request is not valid',
-  unauthorized: 'A valid bearer token is required',
-  forbidden: 'The token does not carry the role this needs',
-  not_found: 'No such route',
-  host_refused: 'The Host is not a loopback name, and no tokens are configured',
-  origin_refused: 'A request from another origin may not act here',
-  payload_too_large: 'The request body is too large',
-  manifest_invalid: 'The manifest is not valid',
-  too_many_failures: 'Too many failed authentications from this address',
-  internal_error: 'The service failed to answer',
-  starting: 'The service is starting',
-  not_ready: 'The service is not ready',
-  shutting_down: 'The service is shutting down',
-} as const;
-
-export type HttpErrorCode = keyof typeof HTTP_ERROR_CODES;
+export { HTTP_ERROR_CODES, type HttpErrorCode } from '../problem-codes.js';
 
 export const ProblemSchema = named(
   'Problem',

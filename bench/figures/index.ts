@@ -1,6 +1,7 @@
 /** Every figure group of the suite, in the order they run. A group measures one or more figures. */
 import type { FigureResult } from '../report/figure.js';
 import type { BenchContext } from '../support/context.js';
+import { bootFigure } from './boot.js';
 import { eventFigures } from './events.js';
 import { heapFigure } from './heap.js';
 import { httpFigures } from './http.js';
@@ -22,5 +23,6 @@ export const GROUPS: readonly FigureGroup[] = [
   { ids: [6, 7], run: eventFigures },
   { ids: [8], run: scanFigure },
   { ids: [9], run: heapFigure },
-  { ids: [10, 11, 12], run: startupFigures },
+  { ids: [10, 11], run: startupFigures },
+  { ids: [12], run: bootFigure },
 ];

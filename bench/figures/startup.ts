@@ -1,16 +1,16 @@
 /**
- * Figures 10, 11 and 12: a service starting a real PBX. The module graph of a real Asterisk
- * tree (asterisk-graph.ts, 387 modules) as stub module files with manifests, started by
- * `modloader serve` itself (a process of its own, the default info logging on stdout, read to
- * the end by the bench as a supervisor would), timed from spawn until `GET /health` answers,
- * against the fastest bare ways to start the same files (bare-start.ts): a script importing
- * them in dependency order and calling `load()` (figure 10, at 387 modules and at ten copies
- * of the graph), and the same modules as avvio plugins (figure 11). Figure 12 is the fixed
- * cost: the service over an empty module directory against bare Node.js answering /health.
- * Each run starts every side once, rotating which goes first.
+ * Figures 10 and 11: a service starting a real PBX. The module graph of a real Asterisk tree
+ * (asterisk-graph.ts, 387 modules) as stub module files with manifests, started by `modloader
+ * serve` itself (a process of its own, the default info logging on stdout, read to the end by
+ * the bench as a supervisor would), timed from spawn until it is ready (`GET /health/ready`
+ * answers 200: every module started), against the fastest bare ways to start the same files
+ * (bare-start.ts, ready when `GET /health` answers): a script importing them in dependency
+ * order and calling `load()` (figure 10, at 387 modules and at ten copies of the graph), and
+ * the same modules as avvio plugins (figure 11). Figure 12, the fixed cost of an empty service,
+ * is boot.ts. Each run starts every side once, rotating which goes first.
  */
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,8 +29,10 @@ const BARE_START = fileURLToPath(new URL('../servers/bare-start.js', import.meta
 interface Side {
   name: string;
   command: string[];
-  /** How many modules /health must say run. */
+  /** How many modules its ready answer must say run. */
   expect: number;
+  /** What answers 200 once it is ready: `/health/ready` for the service, `/health` for the bare sides. */
+  readyPath: string;
 }
 
 interface SideRuns {
@@ -44,43 +46,31 @@ export async function startupFigures(ctx: BenchContext): Promise<FigureResult[]>
   const copies = ctx.quick ? 2 : 10;
   const small = await prepare(ctx, 1);
   const large = await prepare(ctx, copies);
-  const emptyDir = join(ctx.tmpDir, 'empty');
-  await mkdir(join(emptyDir, 'modules'), { recursive: true });
-  await mkdir(join(emptyDir, 'config'), { recursive: true });
-  const emptyOrder = join(emptyDir, 'order.txt');
-  await writeFile(emptyOrder, '');
 
   const serve = (dirs: { modulesDir: string; configDir: string }): string[] => [
     MODLOADER, 'serve', '--modules', dirs.modulesDir, '--config', dirs.configDir, '--host', '127.0.0.1', '--port', '0',
   ];
   const sides = (p: Prepared): Side[] => [
-    { name: 'modloader serve', command: serve(p.dirs), expect: p.order.length },
-    { name: 'bare import + load()', command: [BARE_START, 'bare', p.dirs.modulesDir, p.orderFile], expect: p.order.length },
+    { name: 'modloader serve', command: serve(p.dirs), expect: p.order.length, readyPath: '/health/ready' },
+    { name: 'bare import + load()', command: [BARE_START, 'bare', p.dirs.modulesDir, p.orderFile], expect: p.order.length, readyPath: '/health' },
   ];
-  const smallSides = [...sides(small), { name: 'avvio plugins', command: [BARE_START, 'avvio', small.dirs.modulesDir, small.orderFile], expect: small.order.length }];
+  const smallSides = [
+    ...sides(small),
+    { name: 'avvio plugins', command: [BARE_START, 'avvio', small.dirs.modulesDir, small.orderFile], expect: small.order.length, readyPath: '/health' },
+  ];
   // Quick mode skips the warm-ups (the files are in the page cache from writing them, and the
   // service has started once to tell which modules run) and runs the large graph once.
   const warmUp = !ctx.quick;
   const smallRuns = await compare(`figures 10-11 (${small.order.length} modules)`, smallSides, ctx.runs, warmUp);
   const largeRuns = await compare(`figure 10 (${large.order.length} modules)`, sides(large), ctx.quick ? 1 : Math.min(ctx.runs, 3), warmUp);
-  const emptyRuns = await compare(
-    'figure 12 (no modules)',
-    [
-      { name: 'modloader serve', command: serve({ modulesDir: join(emptyDir, 'modules'), configDir: join(emptyDir, 'config') }), expect: 0 },
-      { name: 'bare node:http', command: [BARE_START, 'bare', join(emptyDir, 'modules'), emptyOrder], expect: 0 },
-    ],
-    ctx.runs,
-    warmUp,
-  );
 
   const [service, bare, avvio] = smallRuns;
   const [largeService, largeBare] = largeRuns;
-  const [emptyService, emptyBare] = emptyRuns;
   const stops = (runs: SideRuns[], names: string[]): string =>
-    `CPU time used until /health answered (all threads; less sensitive to the machine's load than the wall clock): ${runs.map((r, i) => `${names[i]} ${r.cpuMs.toFixed(0)} ms`).join(', ')}. ` +
+    `CPU time used until ready (all threads; less sensitive to the machine's load than the wall clock): ${runs.map((r, i) => `${names[i]} ${r.cpuMs.toFixed(0)} ms`).join(', ')}. ` +
     `Shutdown after SIGTERM (median): ${runs.map((r, i) => `${names[i]} ${r.stopMs.toFixed(0)} ms`).join(', ')}.`;
   const method =
-    `Spawn until \`GET /health\` answers 200, median of runs; \`modloader serve\` runs with its defaults (info logging, JSON lines on stdout read by the bench), ` +
+    `Spawn until ready, median of runs: \`modloader serve\` until \`GET /health/ready\` answers 200 (startup done, every module running), with its defaults (info logging, JSON lines on stdout read by the bench), ` +
     `the bare side is \`bench/servers/bare-start.ts\` (imports each file in dependency order and awaits its \`load()\`, then answers /health from \`node:http\`).`;
   const graphNote = (p: Prepared): string =>
     `The graph: ${ASTERISK_GRAPH_FILE} (${p.copies === 1 ? '' : `${p.copies} copies, `}${p.manifests.toLocaleString('en-US')} modules, ${p.edges.toLocaleString('en-US')} uses), ` +
@@ -88,7 +78,7 @@ export async function startupFigures(ctx: BenchContext): Promise<FigureResult[]>
   return [
     {
       id: 10,
-      title: `start a real PBX: the Asterisk module graph, ${small.order.length} modules, spawn → \`/health\``,
+      title: `start a real PBX: the Asterisk module graph, ${small.order.length} modules, spawn → ready`,
       measured: service!.start,
       baseline: bare!.start,
       ratio: pairedRatio(service!.start, bare!.start),
@@ -120,18 +110,6 @@ export async function startupFigures(ctx: BenchContext): Promise<FigureResult[]>
           `registered in dependency order that imports the file and awaits its \`load()\`, then /health from \`node:http\` once \`ready()\`.`,
       ],
     },
-    {
-      id: 12,
-      title: 'start with an empty module directory, spawn → `/health` (the service\'s fixed cost)',
-      measured: emptyService!.start,
-      baseline: emptyBare!.start,
-      ratio: pairedRatio(emptyService!.start, emptyBare!.start),
-      target: { compare: 'at_most', value: 2, unit: '×' },
-      notes: [
-        `issue 14's boot target: \`modloader serve\` over an empty module directory and config directory against bare Node.js listening and answering /health from \`node:http\`. ` +
-          stops(emptyRuns, ['service', 'bare']),
-      ],
-    },
   ];
 }
 
@@ -153,7 +131,7 @@ async function prepare(ctx: BenchContext, copies: number): Promise<Prepared> {
   const dirs = await writeServiceDirs(dir, graph.manifests, { autoload: true });
   // Which modules the service starts (all of them, unless the data changes), in an order
   // where each comes after the modules it uses.
-  const started = await startServer(process.execPath, [MODLOADER, 'serve', '--modules', dirs.modulesDir, '--config', dirs.configDir, '--host', '127.0.0.1', '--port', '0']);
+  const started = await startServer(process.execPath, [MODLOADER, 'serve', '--modules', dirs.modulesDir, '--config', dirs.configDir, '--host', '127.0.0.1', '--port', '0'], '/health/ready');
   const listed = await (await fetch(`${started.url}/modules`)).json() as { modules: Array<{ name: string; state: string }> };
   await started.stop();
   const running = new Set(listed.modules.filter((m) => m.state === 'running').map((m) => m.name));
@@ -188,11 +166,11 @@ async function compare(label: string, sides: Side[], runs: number, warmUp: boole
 }
 
 async function startChecked(side: Side): Promise<StartedServer> {
-  const server = await startServer(process.execPath, side.command);
+  const server = await startServer(process.execPath, side.command, side.readyPath);
   const running = Number(server.health['modules_running']);
   if (running !== side.expect) {
     await server.stop();
-    throw new Error(`${side.name}: /health says ${running} modules run, expected ${side.expect}`);
+    throw new Error(`${side.name}: ${side.readyPath} says ${running} modules run, expected ${side.expect}`);
   }
   return server;
 }

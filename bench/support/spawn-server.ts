@@ -1,20 +1,22 @@
 /**
- * Starting a server as a process and timing it as a supervisor sees it: from `spawn` until
- * `GET /health` answers 200. The server says where it listens on stdout (a line with
- * `listening on http://host:port`, JSON log line or not); its stdout is read to the end as a
- * supervisor would, so a server that logs a lot pays for its writes but never blocks on a full
- * pipe. Stopping sends SIGTERM and times the exit.
+ * Starting a server as a process and timing it as a supervisor sees it: from `spawn` until it
+ * is ready — `GET <readyPath>` answers 200 (`/health/ready` for `modloader serve`, whose
+ * `/health` answers while startup still runs; `/health` for the bare servers). The server says
+ * where it listens on stdout (`listening on http://host:port`, or fastify's `Server listening
+ * at http://host:port`, JSON log line or not); its stdout is read to the end as a supervisor
+ * would, so a server that logs a lot pays for its writes but never blocks on a full pipe.
+ * Stopping sends SIGTERM and times the exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
-const LISTENING = /listening on (http:\/\/[0-9.]+:\d+)/;
+const LISTENING = /(?:listening on|Server listening at) (http:\/\/[0-9.]+:\d+)/;
 
 export interface StartedServer {
   url: string;
-  /** Milliseconds from spawn until /health answered 200. */
+  /** Milliseconds from spawn until the ready path answered 200. */
   startMs: number;
   /** CPU time the process had used by then (all its threads; Linux only, else NaN), in ms. */
   startCpuMs: number;
@@ -24,7 +26,7 @@ export interface StartedServer {
   stop(): Promise<number>;
 }
 
-export async function startServer(command: string, args: readonly string[], timeoutMs = 120_000): Promise<StartedServer> {
+export async function startServer(command: string, args: readonly string[], readyPath = '/health', timeoutMs = 120_000): Promise<StartedServer> {
   const started = performance.now();
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -48,7 +50,7 @@ export async function startServer(command: string, args: readonly string[], time
       child.once('error', reject);
       void exited.then((code) => reject(new Error(`${args.join(' ')} exited with status ${code} before listening: ${stderr.trim()}`)));
     });
-    const health = await waitHealthy(url, started + timeoutMs);
+    const health = await waitHealthy(`${url}${readyPath}`, started + timeoutMs);
     const startMs = performance.now() - started;
     return { url, startMs, startCpuMs: cpuMsOf(child.pid), health, stop: () => stopServer(child, exited) };
   } catch (err) {
@@ -59,9 +61,9 @@ export async function startServer(command: string, args: readonly string[], time
 
 async function waitHealthy(url: string, deadline: number): Promise<Record<string, unknown>> {
   for (;;) {
-    const answer = await getHealth(`${url}/health`).catch(() => null);
+    const answer = await getHealth(url).catch(() => null);
     if (answer) return answer;
-    if (performance.now() > deadline) throw new Error(`${url}/health did not answer 200 in time`);
+    if (performance.now() > deadline) throw new Error(`${url} did not answer 200 in time`);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }

@@ -6,14 +6,13 @@
  * serve` listens in between, so the service answers (health, reads, events) while modules load.
  * Nothing listens here (server.ts does).
  */
-import { relative } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { readConfigDir } from '../conf/config-dir.js';
 import type { LoaderApi } from '../core/api.js';
 import type { Policy } from '../core/policy.js';
 import type { OpResult } from '../core/types.js';
-import { errorFamily, isCodedError } from '../core/coded-error.js';
+import { errorFamily } from '../core/coded-error.js';
 import { LoaderError } from '../core/errors.js';
 import { Loader } from '../core/loader.js';
 import { createNodeHost } from '../host/node-host.js';
@@ -24,16 +23,16 @@ import { scanModuleDir } from '../manifest/scan.js';
 import { formatManifest } from '../manifest/format.js';
 import { type AppOptions, buildApp } from './app.js';
 import { newBootId } from './boot-id.js';
-import { assertListenAllowed, isLoopback } from './auth/listen-policy.js';
+import { assertListenAllowed } from './auth/listen-policy.js';
 import { TokenStore } from './auth/token-store.js';
 import type { ServiceContext } from './context.js';
-import { HttpProblem } from './problem.js';
 import { logEvents } from './event-log.js';
 import { EventHub } from './events/hub.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { ServeSettings } from './settings.js';
 import { ManagerListener } from '../ami/listener.js';
 import { ManagerConfError, readManagerConf } from '../ami/read-manager-conf.js';
+import { configReloadOperation, rescanOperation, type DirectoryDeps } from './directory-operations.js';
 import { readiness, StartupProgress, summarize, summaryLine } from './startup.js';
 
 export interface ServiceOptions extends AppOptions {
@@ -197,6 +196,18 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
   options.faults?.attach(loader);
   const manager = managerConf && new ManagerListener({ conf: managerConf, loader, logger, startedAt: Date.now() });
 
+  const directories: DirectoryDeps = {
+    settings,
+    loader,
+    tokens,
+    metrics,
+    logger,
+    manager,
+    async quietly(work) {
+      bulk = 'reload';
+      return work().finally(() => (bulk = null));
+    },
+  };
   const context: ServiceContext = {
     loader,
     hub,
@@ -205,43 +216,8 @@ export async function composeService(options: ServiceOptions): Promise<Service> 
     bootId,
     startedAt: options.startedAt ?? Date.now(),
     startup,
-    async rescan(cause) {
-      const found = await scanModuleDir(settings.modules);
-      const result = await loader.rescan(found.scan, { cause });
-      // Files are named relative to the module directory: clients need not learn server paths.
-      const problems = found.problems.map((p) => ({ ...p, file: relative(settings.modules, p.file) || '.' }));
-      return { ...result, problems };
-    },
-    async reloadConfig(cause) {
-      const started = performance.now();
-      const seconds = (): number => (performance.now() - started) / 1000;
-      try {
-        const next = await readConfigDir(settings.config);
-        if (next.errors.length > 0) {
-          throw new HttpProblem('invalid_request', `the config files have ${next.errors.length} error(s); nothing changed`, {
-            errors: next.errors.map((e) => ({ file: e.file, line: e.line, code: e.code, message: e.detail })),
-          });
-        }
-        if (next.tokens.length === 0 && !isLoopback(settings.host)) {
-          throw new HttpProblem('invalid_request', `tokens.conf would have no clients while listening on ${settings.host}; nothing changed`);
-        }
-        const nextManager =
-          manager &&
-          (await readManagerConf(settings.config, logger).catch((err: unknown) => {
-            throw err instanceof ManagerConfError ? new HttpProblem('invalid_request', `${err.message}\nnothing changed`) : err;
-          }));
-        bulk = 'reload';
-        const result = await loader.setPolicy(next.policy, { cause }).finally(() => (bulk = null));
-        tokens.replace(next.tokens);
-        if (nextManager) manager.replaceUsers(nextManager.users);
-        metrics.observeConfigReload('ok', seconds());
-        logger.info({ req_id: cause }, summaryLine('config reload', summarize(loader, result), seconds()));
-        return { ...result, warnings: [...next.policy.warnings, ...(result.warnings ?? [])], tokens: { count: tokens.size } };
-      } catch (err) {
-        metrics.observeConfigReload(isCodedError(err) ? err.code : 'internal', seconds());
-        throw err;
-      }
-    },
+    rescan: rescanOperation(directories),
+    reloadConfig: configReloadOperation(directories),
     lintManifest: (text) => parseManifest(text, 'body'),
     manifestText: formatManifest,
   };

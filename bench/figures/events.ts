@@ -250,7 +250,11 @@ async function waitForSubscribers(child: ChildHandle, count: number): Promise<vo
 async function record(url: string): Promise<{ stop(count: number): Promise<string[]> }> {
   const socket = new WebSocket(url);
   const texts: string[] = [];
-  socket.on('message', (data: Buffer) => texts.push(data.toString('utf8')));
+  // Loader events only: the stream's own messages (its first, `hello`; heartbeats) have no seq.
+  socket.on('message', (data: Buffer) => {
+    const text = data.toString('utf8');
+    if (typeof (JSON.parse(text) as { seq?: unknown }).seq === 'number') texts.push(text);
+  });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);

@@ -1,10 +1,10 @@
 /**
- * A websocket as an {@link EventSink}. Messages are held until the current run of synchronous
- * code ends (a microtask: before the loader's next await) and then written to the connection
- * at once: the frames of every message of that run (each framed once, shared by all
+ * A websocket as an {@link EventSink}. Messages are held until the end of the event-loop turn
+ * (after a quiet spell, only until the current synchronous run ends) and then written to the
+ * connection at once: the frames of every message held (each framed once, shared by all
  * subscribers) in one write to the TCP socket under the websocket, so a hundred subscribers
- * cost a hundred writes per burst of events rather than per event; subscribers holding the same
- * messages share the joined bytes too. What is held counts as buffered, so the hub's cut-off of
+ * cost a hundred writes per turn rather than per event; subscribers holding the same messages
+ * share the joined bytes too. What is held counts as buffered, so the hub's cut-off of
  * a slow subscriber sees it.
  *
  * Closing sends what is held first, then waits for the peer's close frame at most
@@ -86,13 +86,21 @@ const joinFrames: Join = (messages, bytes) => (messages.length === 1 ? messages[
  * holding the same messages (every unfiltered subscriber, usually) get the same joined
  * buffer: copying a turn's frames once per subscriber cost more than writing them.
  */
+/** After this long without a flush, the next events are sent without waiting for the turn's end. */
+const QUIET_MS = 5;
+
 const endOfTurn = new (class {
   private readonly due = new Set<(join: Join) => void>();
+  private lastRun = Number.NEGATIVE_INFINITY;
 
   add(flush: (join: Join) => void): void {
-    // A microtask, not the next macrotask: events go out before the loader's next await, so a
-    // subscriber sees `loading X` even when X's load() then blocks the thread (a runaway).
-    if (this.due.size === 0) queueMicrotask(() => this.run());
+    // The first events after a quiet spell go out at the end of the current synchronous run
+    // (a microtask), so a subscriber sees `loading X` even when X's load() then blocks the
+    // thread (a runaway); while events keep coming, a whole event-loop turn's go out at once.
+    if (this.due.size === 0) {
+      if (performance.now() - this.lastRun > QUIET_MS) queueMicrotask(() => this.run());
+      else setImmediate(() => this.run());
+    }
     this.due.add(flush);
   }
 
@@ -101,6 +109,7 @@ const endOfTurn = new (class {
   }
 
   private run(): void {
+    this.lastRun = performance.now();
     const joined = new Map<OutgoingMessage, Array<{ messages: readonly OutgoingMessage[]; buffer: Buffer }>>();
     const join: Join = (messages, bytes) => {
       if (messages.length === 1) return messages[0]!.frame;

@@ -43,7 +43,8 @@ export async function setPolicy(core: Core, op: Op, policy: Policy): Promise<OpR
   // Admin users follow the policy.
   const wanted = wantedByPolicy(core);
   for (const user of [...core.users.values()]) {
-    if (user.kind !== 'admin' || !isPolicyReason(user.reason) || wanted.has(user.module)) continue;
+    // By difference: what the old policy wanted and the new one does not.
+    if (user.kind !== 'admin' || !isPolicyReason(user.reason) || wanted.has(user.module) || !before.has(user.module)) continue;
     op.steps.push({ module: user.module, action: 'release_user', user: stepUser(user) });
     core.users.release(user, op);
   }

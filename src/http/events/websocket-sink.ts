@@ -1,7 +1,7 @@
 /**
  * A websocket as an {@link EventSink}. Messages are held until the end of the event-loop turn
- * (after a quiet spell, only until the current synchronous run ends) and then written to the
- * connection at once: the frames of every message held (each framed once, shared by all
+ * (a turn's first ones only until the synchronous run that made them ends) and then written to
+ * the connection at once: the frames of every message held (each framed once, shared by all
  * subscribers) in one write to the TCP socket under the websocket, so a hundred subscribers
  * cost a hundred writes per turn rather than per event; subscribers holding the same messages
  * share the joined bytes too. What is held counts as buffered, so the hub's cut-off of
@@ -86,20 +86,23 @@ const joinFrames: Join = (messages, bytes) => (messages.length === 1 ? messages[
  * holding the same messages (every unfiltered subscriber, usually) get the same joined
  * buffer: copying a turn's frames once per subscriber cost more than writing them.
  */
-/** After this long without a flush, the next events are sent without waiting for the turn's end. */
-const QUIET_MS = 5;
-
 const endOfTurn = new (class {
   private readonly due = new Set<(join: Join) => void>();
-  private lastRun = Number.NEGATIVE_INFINITY;
+  /** A turn's first flush has been made early (at a microtask). */
+  private earlyThisTurn = false;
 
   add(flush: (join: Join) => void): void {
-    // The first events after a quiet spell go out at the end of the current synchronous run
-    // (a microtask), so a subscriber sees `loading X` even when X's load() then blocks the
-    // thread (a runaway); while events keep coming, a whole event-loop turn's go out at once.
+    // A turn's first events go out at the end of the synchronous run that made them (a
+    // microtask), so a subscriber sees `loading X` even when X's load() then blocks the thread
+    // (a runaway); the rest of the turn's wait for its end and go out at once.
     if (this.due.size === 0) {
-      if (performance.now() - this.lastRun > QUIET_MS) queueMicrotask(() => this.run());
-      else setImmediate(() => this.run());
+      if (this.earlyThisTurn) {
+        setImmediate(() => this.run());
+      } else {
+        this.earlyThisTurn = true;
+        setImmediate(() => (this.earlyThisTurn = false));
+        queueMicrotask(() => this.run());
+      }
     }
     this.due.add(flush);
   }
@@ -109,7 +112,6 @@ const endOfTurn = new (class {
   }
 
   private run(): void {
-    this.lastRun = performance.now();
     const joined = new Map<OutgoingMessage, Array<{ messages: readonly OutgoingMessage[]; buffer: Buffer }>>();
     const join: Join = (messages, bytes) => {
       if (messages.length === 1) return messages[0]!.frame;

@@ -78,6 +78,28 @@ describe('a cosmetic config reload (comments, blank lines, order)', () => {
   });
 });
 
+describe('a cosmetic reload after autoload moved past a declining provider', () => {
+  it('keeps the next provider the admin holds, even once the declining one was loaded by hand (found by the property test)', async () => {
+    const w = world(
+      [
+        { name: 'timer_a', provides: ['service=timer:200'], behaviour: 'decline' },
+        { name: 'timer_b', provides: ['service=timer:100'] },
+      ],
+      { autoload: true },
+    );
+    await w.loader.startup();
+    expect(w.loader.get('timer_b').users).toMatchObject([{ kind: 'admin', reason: 'autoload' }]);
+    // timer_a is fixed and loaded by hand: autoload's choice of a best provider moves back to it.
+    w.host.put({ name: 'timer_a', provides: ['service=timer:200'] });
+    await w.loader.rescan(w.host.scan());
+    await w.loader.load('timer_a');
+    const result = await w.loader.setPolicy(cosmetic(w.loader.policy(), 3, 1));
+    expect(result.plan).toEqual([]);
+    expect(w.loader.get('timer_b').users).toMatchObject([{ kind: 'admin', reason: 'autoload' }]);
+    expect(checkInvariants(w.loader)).toEqual([]);
+  });
+});
+
 describe('a config reload that changes something', () => {
   it('lists new dialplan steps as add_user steps', async () => {
     const w = await started();

@@ -10,7 +10,7 @@
  */
 import type { ConfigFile } from '../core/types.js';
 import { ConfError } from './conf-error.js';
-import { bareExcerpt, excerpt } from './excerpt.js';
+import { bareExcerpt } from './excerpt.js';
 
 /** Roles in increasing power: each includes the ones before it. */
 export const TOKEN_ROLES = ['read', 'operate', 'admin'] as const;
